@@ -1,0 +1,44 @@
+"""The main menu: which entries a person sees follows from their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import SystemRole
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: str | Promise
+    roles: tuple[str, ...]  # empty: everyone signed in
+
+
+ENTRIES = (
+    MenuEntry("reviews:start", _("Start page"), (SystemRole.COORDINATOR,)),
+    MenuEntry("notifications:list", _("Notifications"), (SystemRole.COORDINATOR,)),
+    MenuEntry("reviews:list", _("Reviews"), ()),
+    MenuEntry("reviews:figures", _("Figures"), (SystemRole.MANAGEMENT, SystemRole.COORDINATOR)),
+    MenuEntry("method:list", _("Method"), (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR)),
+    MenuEntry("audit:search", _("Audit log"), (SystemRole.AUDITOR,)),
+    MenuEntry("accounts:organisation_list", _("Organisations"), (SystemRole.ADMINISTRATOR, SystemRole.COORDINATOR)),
+    MenuEntry("accounts:user_list", _("Users"), (SystemRole.ADMINISTRATOR,)),
+)
+
+
+def main_menu(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    entries = []
+    for entry in ENTRIES:
+        if entry.roles and not user.has_system_role(*entry.roles):
+            continue
+        url = reverse(entry.url_name)
+        entries.append({"url": url, "label": entry.label, "current": request.path.startswith(url) and url != "/"})
+    return entries

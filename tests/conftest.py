@@ -1,0 +1,42 @@
+"""Shared fixtures: the method, the demo people (one per role) and signed-in clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.LANGUAGE_CODE = "et"
+
+
+@pytest.fixture
+def method_v1(db):
+    """Method version 1, seeded from the files in method/seed/."""
+    from method.loader import ensure_seeded
+
+    return ensure_seeded()
+
+
+@pytest.fixture
+def people(db, method_v1):
+    """The demo users by username: koordinaator, analyyytik, ... (see accounts/demo.py)."""
+    from accounts.demo import ensure_demo_people
+
+    return ensure_demo_people()
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a test Client signed in as that user (no password round trip)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user, backend="accounts.backends.PasswordBackend")
+        return client
+
+    return make
