@@ -16,12 +16,21 @@ from dateutil.relativedelta import relativedelta
 ONE_DAY = dt.timedelta(days=1)
 
 
+def _plain_date(day: dt.date) -> dt.date:
+    # A datetime never equals a date, so a holiday lookup with one would silently miss every holiday;
+    # and which calendar day an aware datetime falls on depends on the time zone. Callers convert.
+    if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+        raise TypeError(f"expected a date, not {type(day).__name__}")
+    return day
+
+
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("EE", years=year).keys())
 
 
 def is_public_holiday(day: dt.date) -> bool:
+    day = _plain_date(day)
     return day in _holidays_of(day.year)
 
 
@@ -31,6 +40,7 @@ def holiday_name(day: dt.date, language: str = "et") -> str | None:
 
 
 def is_working_day(day: dt.date) -> bool:
+    day = _plain_date(day)
     return day.weekday() < 5 and not is_public_holiday(day)
 
 
@@ -45,7 +55,7 @@ def add_working_days(event: dt.date, count: int) -> dt.date:
     """The date on which a period of `count` working days that starts the day after `event` ends."""
     if count < 0:
         raise ValueError("count must not be negative")
-    day = event
+    day = _plain_date(event)
     remaining = count
     while remaining:
         day += ONE_DAY
@@ -58,14 +68,14 @@ def add_calendar_days(event: dt.date, count: int) -> dt.date:
     """The last day of a period of `count` calendar days, moved off a day off to the next working day."""
     if count < 0:
         raise ValueError("count must not be negative")
-    return next_working_day(event + dt.timedelta(days=count))
+    return next_working_day(_plain_date(event) + dt.timedelta(days=count))
 
 
 def add_months(event: dt.date, count: int) -> dt.date:
     """A period of months ends on the same date `count` months later (or the month's last day)."""
     if count < 0:
         raise ValueError("count must not be negative")
-    return next_working_day(event + relativedelta(months=count))
+    return next_working_day(_plain_date(event) + relativedelta(months=count))
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
