@@ -1,4 +1,10 @@
-"""Checking the audit chain: gapless sequence, each hash, each link, and the head."""
+"""Checking the audit chain: gapless sequence, each hash, each link, and the head.
+
+The head is read first: a writer updates it in the same transaction as the event it appends, so every
+event up to the head's sequence is committed by then. Events are read in short keyset batches rather
+than through one long-lived cursor, so that verifying a large log never blocks writers (SQLite) and
+events appended meanwhile are checked on a further round instead of being mistaken for tampering.
+"""
 
 from __future__ import annotations
 
@@ -14,25 +20,68 @@ class ChainProblem:
     reason: str
 
 
+@dataclass(frozen=True)
+class ChainCheck:
+    problem: ChainProblem | None
+    # How many events were verified (up to the first problem).
+    events: int
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def _head() -> tuple[int, str]:
+    head = AuditChainHead.objects.filter(pk=1).values_list("sequence", "hash").first()
+    return head if head else (0, GENESIS_HASH)
+
+
+def check_chain(batch_size: int = 2000) -> ChainCheck:
+    """Verify the whole chain and say how far it got; see `verify_chain`."""
+    stray = AuditEvent.objects.filter(sequence__lt=1).order_by("sequence").values_list("sequence", flat=True).first()
+    if stray is not None:
+        return ChainCheck(ChainProblem(stray, "it has a sequence number below 1"), 0)
+    if not AuditChainHead.objects.filter(pk=1).exists() and AuditEvent.objects.exists():
+        return ChainCheck(ChainProblem(1, "the chain head is missing"), 0)
+    expected = 1
+    previous_hash = GENESIS_HASH
+    head_sequence, head_hash = _head()
+    while True:
+        while expected <= head_sequence:
+            batch = list(
+                AuditEvent.objects.filter(sequence__gte=expected, sequence__lte=head_sequence).order_by("sequence")[
+                    :batch_size
+                ]
+            )
+            if not batch:
+                break
+            for event in batch:
+                if event.sequence != expected:
+                    return ChainCheck(ChainProblem(expected, f"event {expected} is missing"), expected - 1)
+                if event.previous_hash != previous_hash:
+                    return ChainCheck(
+                        ChainProblem(event.sequence, "its link to the previous event does not match"), expected - 1
+                    )
+                if event_hash(hashed_fields(event), previous_hash) != event.hash:
+                    return ChainCheck(ChainProblem(event.sequence, "its contents were altered"), expected - 1)
+                previous_hash = event.hash
+                expected += 1
+        last = expected - 1
+        if last < head_sequence:
+            reason = f"the chain head names event {head_sequence}, but the log ends at {last}"
+            return ChainCheck(ChainProblem(last + 1, reason), last)
+        if previous_hash != head_hash:
+            return ChainCheck(ChainProblem(last, "the chain head's hash does not match the last event"), last - 1)
+        if not AuditEvent.objects.filter(sequence__gt=head_sequence).exists():
+            return ChainCheck(None, last)
+        # Events after the head: appended since it was read (go on), or the head was set back.
+        new_sequence, new_hash = _head()
+        if new_sequence <= head_sequence:
+            reason = f"it is stored after the chain head (event {head_sequence})"
+            return ChainCheck(ChainProblem(head_sequence + 1, reason), last)
+        head_sequence, head_hash = new_sequence, new_hash
+
+
 def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     """Return the first problem found in the chain, or None when it is intact."""
-    expected_sequence = 1
-    previous_hash = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
-        if event.sequence != expected_sequence:
-            return ChainProblem(expected_sequence, f"event {expected_sequence} is missing")
-        if event.previous_hash != previous_hash:
-            return ChainProblem(event.sequence, "its link to the previous event does not match")
-        if event_hash(hashed_fields(event), previous_hash) != event.hash:
-            return ChainProblem(event.sequence, "its contents were altered")
-        previous_hash = event.hash
-        expected_sequence += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    last = expected_sequence - 1
-    head_sequence = head.sequence if head else 0
-    head_hash = head.hash if head else GENESIS_HASH
-    if head_sequence != last:
-        return ChainProblem(last + 1, f"the chain head names event {head_sequence}, but the log ends at {last}")
-    if head_hash != previous_hash:
-        return ChainProblem(last, "the chain head's hash does not match the last event")
-    return None
+    return check_chain(batch_size).problem
