@@ -196,8 +196,10 @@ def test_events_written_after_verification_started_are_verified_too(chain, monke
     assert check.events == 7
 
 
-def test_from_the_command_line_it_exits_1_when_broken(chain, capsys):
+def test_from_the_command_line_it_exits_1_when_broken(chain, capsys, monkeypatch):
     """The exit status is what a timer or monitoring script sees."""
+    # run_from_argv closes the database connections when done; the test still needs its own.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     execute_from_command_line(["manage.py", "audit_verify"])  # returns normally: exit status 0
     assert "Audit log intact: 6 events" in capsys.readouterr().out
     AuditEvent.objects.filter(sequence=2).update(path="/x/")
