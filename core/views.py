@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts.models import SystemRole
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Sends each person to the page their work starts from."""
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
+@require_safe
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     """Public: the accessibility statement required of public-sector websites."""
     return render(request, "core/accessibility.html")

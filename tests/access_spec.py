@@ -1,0 +1,173 @@
+"""Who may open which page: one entry per named URL pattern.
+
+The access matrix (tests/test_access_matrix.py) checks every entry for every persona, and the browser
+suite (tests/browser/) runs axe on every page each persona may open. The expected answers follow the
+need-to-know rules of the foundation issue, not what the code happens to do:
+
+- signed-out visitors are sent to sign-in, except on the public pages (sign-in, accessibility statement);
+- the coordinator sees every notification and review (coordination purpose);
+- the lead reviewer and team members see the reviews they belong to (and the notification behind them);
+- an agency contributor sees only its own information requests and submissions, not the review;
+- management sees aggregate figures only; the auditor searches the audit log; the method editor edits
+  the method; the administrator manages organisations and users; none of them reads case data;
+- the working group develops the method, but sees no case data.
+
+Personas are the demo users of accounts/demo.py, plus "anonymous".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ANONYMOUS = "anonymous"
+SIGNED_IN = (
+    "koordinaator",  # review coordinator
+    "analyytik",  # lead reviewer of the demo review (no system role)
+    "meeskonnaliige",  # team member of the demo review (no system role)
+    "asutus",  # agency contributor in the demo review (no system role)
+    "tooruhm",  # working-group member
+    "metoodik",  # method editor
+    "audiitor",  # auditor
+    "juhtkond",  # management: aggregate figures only
+    "haldur",  # administrator
+)
+PERSONAS = (ANONYMOUS, *SIGNED_IN)
+
+# Expected answers.
+OK = "200"
+SIGN_IN = "302 to sign-in"
+REDIRECT = "302 elsewhere"  # e.g. the start page sending each person on to their own page
+DENIED = "403 or 404"
+NOT_FOUND = "404"
+
+
+@dataclass
+class World:
+    """The objects the URLs point at: the demo people and the demo case, plus what pages need."""
+
+    people: Mapping[str, Any]
+    notification: Any = None  # screened, with a review opened from it
+    review: Any = None  # the demo review: analyytik leads, meeskonnaliige is on the team, asutus contributes
+    open_notification: Any = None  # recorded, not yet screened
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    expect: Mapping[str, str]  # persona -> expected answer to GET (or to POST for POST-only endpoints)
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    methods: tuple[str, ...] = ("GET",)
+    # Who may POST, where it differs from who may GET (e.g. read-only viewers of an edit page).
+    post_expect: Mapping[str, str] | None = None
+    case_data: bool = False  # shows case data: every allowed read must be audited, with the AK banner
+    query: str = ""
+    demo_only: bool = False  # exists only in demo mode (never in production)
+    html: bool = True  # an HTML page (axe runs on it); False for downloads and redirects
+    note: str = ""
+
+    @property
+    def get_expect(self) -> Mapping[str, str] | None:
+        """The GET answers, or None for endpoints that take no GET (checked for 405 instead)."""
+        return self.expect if "GET" in self.methods else None
+
+    @property
+    def post_answers(self) -> Mapping[str, str] | None:
+        if "POST" not in self.methods:
+            return None
+        return self.post_expect if self.post_expect is not None else self.expect
+
+
+def only(*allowed: str, others: str = DENIED, anonymous: str = SIGN_IN) -> dict[str, str]:
+    """`allowed` get 200, other signed-in personas `others`, signed-out visitors `anonymous`."""
+    unknown = set(allowed) - set(SIGNED_IN)
+    assert not unknown, f"unknown personas: {unknown}"
+    answers = {persona: (OK if persona in allowed else others) for persona in SIGNED_IN}
+    answers[ANONYMOUS] = anonymous
+    return answers
+
+
+def everyone_signed_in(**overrides: str) -> dict[str, str]:
+    answers = only(*SIGNED_IN)
+    answers.update(overrides)
+    return answers
+
+
+def public(**overrides: str) -> dict[str, str]:
+    answers = {persona: OK for persona in PERSONAS}
+    answers.update(overrides)
+    return answers
+
+
+def review_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.review.pk}
+
+
+def notification_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.notification.pk}
+
+
+def open_notification_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.open_notification.pk}
+
+
+# Who reads a review's pages: the coordinator, its lead reviewer and its team members.
+REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
+
+PAGES: list[Page] = [
+    # --- core -------------------------------------------------------------------------------------------
+    Page(
+        "core:home",
+        # Each person is sent on to the page their work starts from; those with no such page (the
+        # working group, the administrator, the agency contributor) see a plain start page.
+        everyone_signed_in(
+            koordinaator=REDIRECT,
+            analyytik=REDIRECT,
+            meeskonnaliige=REDIRECT,
+            metoodik=REDIRECT,
+            audiitor=REDIRECT,
+            juhtkond=REDIRECT,
+        ),
+    ),
+    Page("core:accessibility", public()),
+    # Django's language switch: POST only, for everyone; not part of the GET checks.
+    Page("set_language", public(), methods=("POST",), html=False),
+]
+
+SPEC: dict[str, Page] = {page.name: page for page in PAGES}
+assert len(SPEC) == len(PAGES), "a URL name appears twice in the access spec"
+
+
+def build_world(people: Mapping[str, Any], demo_case: Mapping[str, Any]) -> World:
+    """The world the URLs point at, from the `people` and `demo_case` fixtures (tests/conftest.py)."""
+    return World(
+        people=people,
+        notification=demo_case["notification"],
+        review=demo_case["review"],
+        open_notification=demo_case["open_notification"],
+    )
+
+
+def url_names(patterns: Iterable[Any] | None = None, namespace: str = "") -> list[str]:
+    """Every URL pattern's full name ("reviews:detail"), walking the resolver; unnamed ones as "<route>"."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(url_names(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>")
+    return names
+
+
+def demo_sign_in_paths() -> list[str]:
+    """The paths of the pages that exist only in demo mode (resolved with demo mode on)."""
+    from django.urls import reverse
+
+    return [reverse(page.name) for page in PAGES if page.demo_only]
