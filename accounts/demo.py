@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from stdnum.ee import ik
 
 from .models import Organisation, RoleGrant, SystemRole, User
@@ -19,7 +21,8 @@ DEMO_PASSWORD = "demo-sign-in-only"
 def personal_code(sex_century: int, birth: str, serial: int) -> str:
     """A personal code with a valid check digit: G YYMMDD SSS C (birth as YYMMDD)."""
     stem = f"{sex_century}{birth}{serial:03d}"
-    return stem + ik.calc_check_digit(stem)
+    # calc_check_digit ignores the last character it is given: pass a placeholder check digit.
+    return stem + ik.calc_check_digit(stem + "0")
 
 
 DEMO_ORGANISATIONS = [
@@ -41,28 +44,85 @@ class DemoUser:
     personal_code: str
     organisation: str  # registry code
     roles: tuple[str, ...]
-    description: str
+    description: str | Promise  # shown on the demo sign-in page
 
 
 DEMO_USERS = [
-    DemoUser("koordinaator", "Kadri", "Koordinaator", "38001085718", "70001975", (SystemRole.COORDINATOR,),
-             "Review coordinator"),
-    DemoUser("analyytik", "Liis", "Analüütik", personal_code(4, "850312", 21), "70001975", (),
-             "Lead reviewer of the demo review"),
-    DemoUser("meeskonnaliige", "Tõnu", "Tervishoid", personal_code(3, "790704", 42), "90000003", (),
-             "Review team member (health)"),
-    DemoUser("asutus", "Mari", "Lastekaitse", personal_code(4, "900115", 63), "75000001", (),
-             "Agency contributor (local-government child protection)"),
-    DemoUser("tooruhm", "Peeter", "Töörühm", personal_code(3, "751120", 84), "75000004", (SystemRole.WORKING_GROUP,),
-             "Working-group member"),
-    DemoUser("metoodik", "Anu", "Metoodik", personal_code(4, "820506", 15), "70001975", (SystemRole.METHOD_EDITOR,),
-             "Method editor"),
-    DemoUser("audiitor", "Jaan", "Audiitor", personal_code(3, "700228", 36), "70001975", (SystemRole.AUDITOR,),
-             "Auditor"),
-    DemoUser("juhtkond", "Helen", "Juht", personal_code(4, "770909", 57), "70001975", (SystemRole.MANAGEMENT,),
-             "Management (aggregate figures only)"),
-    DemoUser("haldur", "Rein", "Haldur", personal_code(3, "680101", 78), "70001975", (SystemRole.ADMINISTRATOR,),
-             "Administrator"),
+    DemoUser(
+        "koordinaator",
+        "Kadri",
+        "Koordinaator",
+        "38001085718",
+        "70001975",
+        (SystemRole.COORDINATOR,),
+        _("Review coordinator"),
+    ),
+    DemoUser(
+        "analyytik",
+        "Liis",
+        "Analüütik",
+        personal_code(4, "850312", 21),
+        "70001975",
+        (),
+        _("Lead reviewer of the demo review"),
+    ),
+    DemoUser(
+        "meeskonnaliige",
+        "Tõnu",
+        "Tervishoid",
+        personal_code(3, "790704", 42),
+        "90000003",
+        (),
+        _("Review team member (health)"),
+    ),
+    DemoUser(
+        "asutus",
+        "Mari",
+        "Lastekaitse",
+        personal_code(4, "900115", 63),
+        "75000001",
+        (),
+        _("Agency contributor (local-government child protection)"),
+    ),
+    DemoUser(
+        "tooruhm",
+        "Peeter",
+        "Töörühm",
+        personal_code(3, "751120", 84),
+        "75000004",
+        (SystemRole.WORKING_GROUP,),
+        _("Working-group member"),
+    ),
+    DemoUser(
+        "metoodik",
+        "Anu",
+        "Metoodik",
+        personal_code(4, "820506", 15),
+        "70001975",
+        (SystemRole.METHOD_EDITOR,),
+        _("Method editor"),
+    ),
+    DemoUser(
+        "audiitor", "Jaan", "Audiitor", personal_code(3, "700228", 36), "70001975", (SystemRole.AUDITOR,), _("Auditor")
+    ),
+    DemoUser(
+        "juhtkond",
+        "Helen",
+        "Juht",
+        personal_code(4, "770909", 57),
+        "70001975",
+        (SystemRole.MANAGEMENT,),
+        _("Management (aggregate figures only)"),
+    ),
+    DemoUser(
+        "haldur",
+        "Rein",
+        "Haldur",
+        personal_code(3, "680101", 78),
+        "70001975",
+        (SystemRole.ADMINISTRATOR,),
+        _("Administrator"),
+    ),
 ]
 
 
