@@ -15,6 +15,12 @@ def catalogue_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / "django.po"
 
 
+def load_catalogue(language: str) -> polib.POFile:
+    path = catalogue_path(language)
+    assert path.exists(), f"{path} is missing"
+    return polib.pofile(str(path))
+
+
 def live_entries(catalogue: polib._BaseFile) -> list[polib._BaseEntry]:
     return [entry for entry in catalogue if not entry.obsolete and entry.msgid]
 
@@ -46,7 +52,7 @@ def test_catalogue_exists(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_is_translated(language):
-    catalogue = polib.pofile(str(catalogue_path(language)))
+    catalogue = load_catalogue(language)
     untranslated = [e for e in live_entries(catalogue) if not e.translated() and "fuzzy" not in e.flags]
     fuzzy = [entry for entry in live_entries(catalogue) if "fuzzy" in entry.flags]
     problems = [f"untranslated: {describe(entry)}" for entry in untranslated]
@@ -59,8 +65,8 @@ def test_every_message_is_translated(language):
 def test_compiled_catalogue_matches_the_po_file(language, tmp_path):
     po_path = catalogue_path(language)
     mo_path = po_path.with_suffix(".mo")
+    catalogue = load_catalogue(language)
     assert mo_path.exists(), f"{mo_path} is missing: run manage.py compilemessages"
-    catalogue = polib.pofile(str(po_path))
     fresh = tmp_path / "fresh.mo"
     catalogue.save_as_mofile(str(fresh))
     expected = runtime_translations(polib.mofile(str(fresh)))
