@@ -51,3 +51,11 @@ def login():
         return client
 
     return make
+
+
+@pytest.fixture
+def demo_case(people):
+    """The fictional demo case: {"notification", "review", "open_notification"} (see reviews/demo.py)."""
+    from reviews.demo import ensure_demo_case
+
+    return ensure_demo_case(people)
