@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("start/", views.start, name="start"),
+    path("figures/", views.figures, name="figures"),
+    path("<int:pk>/", views.review_detail, name="detail"),
+    path("<int:pk>/team/", views.review_team, name="team"),
+]

@@ -1,0 +1,35 @@
+"""Load the fictional demo data: method version 1, one demo user per role and the demo case. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, users and the fictional demo case (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Load even when demo mode is off (never in production)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError("Demo data is never loaded in production.")
+        if not settings.DEMO_MODE and not options["force"]:
+            raise CommandError("Demo mode is off (DEMO_MODE=false); use --force to load the demo data anyway.")
+        from accounts.demo import ensure_demo_people
+        from method.loader import ensure_seeded
+        from reviews.demo import ensure_demo_case
+
+        version = ensure_seeded()
+        people = ensure_demo_people()
+        case = ensure_demo_case(people)
+        self.stdout.write(
+            f"Demo data ready: method version {version.number}, {len(people)} demo users, "
+            f"notification {case['notification'].reference}, review {case['review'].reference}, "
+            f"open notification {case['open_notification'].reference}."
+        )

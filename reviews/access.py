@@ -1,0 +1,48 @@
+"""The one place where access to reviews is decided and every read of one is audited.
+
+Views never fetch a review themselves: `get_review_for` returns it (or raises Http404, so that its
+existence is not revealed) and writes the READ event; list pages call `record_review_list` once with the
+rows they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from accounts.models import SystemRole
+from audit.log import record_request
+from audit.models import Action, Purpose
+
+from .models import Review
+
+
+def review_purpose(user: object) -> str:
+    return Purpose.COORDINATION if user.has_system_role(SystemRole.COORDINATOR) else Purpose.REVIEW  # type: ignore[attr-defined]
+
+
+def get_review_for(request: HttpRequest, pk: int, queryset: QuerySet[Review] | None = None) -> Review:
+    """The review if the signed-in person may see it (else Http404), its read audited.
+
+    `queryset` may add select_related/prefetch_related; visibility is applied to it here.
+    """
+    base = queryset if queryset is not None else Review.objects.all()
+    try:
+        review = base.filter(pk__in=Review.objects.visible_to(request.user).values("pk")).get(pk=pk)
+    except Review.DoesNotExist:
+        raise Http404 from None
+    record_request(request, action=Action.READ, purpose=review_purpose(request.user), obj=review, review_id=review.pk)
+    return review
+
+
+def record_review_list(request: HttpRequest, reviews: Iterable[Review]) -> None:
+    """One LIST event naming every review a page showed."""
+    record_request(
+        request,
+        action=Action.LIST,
+        purpose=review_purpose(request.user),
+        object_type=Review,
+        object_ids=[review.pk for review in reviews],
+    )

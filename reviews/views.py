@@ -1,0 +1,212 @@
+"""Pages for reviews: the coordinator's start page, the review list and page, the team, and figures.
+
+Every review is fetched through `reviews.access`, which decides access and audits the read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import SystemRole
+from audit.log import record_request
+from audit.models import Action, Purpose
+from core.access import role_required
+from core.dates import today
+from method.models import MethodVersion
+from notifications.access import record_notification_list
+from notifications.forms import error_summary, interface_language
+from notifications.models import Notification, ScreeningDecision
+
+from . import access, services
+from .forms import MembershipForm
+from .models import Milestone, Review, ReviewMembership, ReviewRole
+from .start import start_page
+
+PAGE_SIZE = 50
+
+
+@role_required(SystemRole.COORDINATOR)
+def start(request: HttpRequest) -> HttpResponse:
+    page = start_page(today=today(), language=interface_language())
+    # One event per kind of record shown, so that a search by record type finds the page's reads.
+    record_notification_list(request, [row.obj for row in page.rows if row.kind == "notification"])
+    access.record_review_list(request, [row.obj for row in page.rows if row.kind == "review"])
+    return render(request, "reviews/start.html", {"case_data": True, "page": page})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Review.objects.visible_to(request.user)
+        .select_related("notification__child")
+        .annotate(next_due=Min("milestones__due_on", filter=Q(milestones__completed_on__isnull=True)))
+        .order_by("status", "-opened_on", "-pk")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    access.record_review_list(request, rows)
+    versions = MethodVersion.objects.only("pk", "number", "content").in_bulk({r.method_version_id for r in rows})
+    language = interface_language()
+    on = today()
+    return render(
+        request,
+        "reviews/list.html",
+        {
+            "case_data": True,
+            "page": page,
+            "rows": [
+                {
+                    "review": review,
+                    "type": versions[review.method_version_id].data.label("review_types", review.review_type, language),
+                    "overdue": review.status == Review.Status.OPEN
+                    and review.next_due is not None
+                    and review.next_due < on,
+                }
+                for review in rows
+            ],
+        },
+    )
+
+
+def _review_queryset() -> Any:
+    return Review.objects.select_related("notification__child", "method_version", "opened_by").prefetch_related(
+        "milestones",
+        Prefetch("memberships", queryset=ReviewMembership.objects.select_related("user__organisation")),
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request, pk, _review_queryset())
+    content = review.method_version.data
+    language = interface_language()
+    on = today()
+    milestones = [
+        {
+            "milestone": milestone,
+            "stage": content.label("stages", milestone.stage_code, language),
+            "overdue": review.status == Review.Status.OPEN and milestone.is_overdue(on),
+        }
+        for milestone in review.milestones.all()
+    ]
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "case_data": True,
+            "review": review,
+            "type": content.label("review_types", review.review_type, language),
+            "milestones": milestones,
+            "team": _team(review, content, language),
+            "is_coordinator": request.user.has_system_role(SystemRole.COORDINATOR),  # type: ignore[union-attr]
+        },
+    )
+
+
+def _team(review: Review, content: Any, language: str) -> list[dict[str, Any]]:
+    order = list(ReviewRole.values)
+    memberships = sorted(review.memberships.all(), key=lambda m: (order.index(m.role), str(m.user)))
+    return [
+        {"membership": m, "sector": content.sector_label(m.sector, language) if m.sector else ""} for m in memberships
+    ]
+
+
+@role_required(SystemRole.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def review_team(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request, pk, _review_queryset())
+    content = review.method_version.data
+    form = MembershipForm(content=content)
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            membership = get_object_or_404(review.memberships.all(), pk=request.POST["remove"])
+            services.membership_remove(membership=membership, acting_user=request.user)
+            messages.success(request, _("%(person)s was removed from the review.") % {"person": membership.user})
+            return redirect("reviews:team", pk=review.pk)
+        form = MembershipForm(request.POST, content=content)
+        if form.is_valid():
+            try:
+                services.membership_add(
+                    review=review,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    sector=form.cleaned_data["sector"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(
+                    request, _("%(person)s was added to the review.") % {"person": form.cleaned_data["user"]}
+                )
+                return redirect("reviews:team", pk=review.pk)
+    return render(
+        request,
+        "reviews/team.html",
+        {
+            "case_data": True,
+            "review": review,
+            "team": _team(review, content, interface_language()),
+            "form": form,
+            "errors": error_summary(("", form)),
+        },
+    )
+
+
+@role_required(SystemRole.MANAGEMENT, SystemRole.COORDINATOR)
+def figures(request: HttpRequest) -> HttpResponse:
+    """Aggregate figures only: no references, pseudonyms or names."""
+    content = MethodVersion.objects.current().data
+    language = interface_language()
+    on = today()
+
+    def counted(name: str, counts: dict[str, int]) -> list[dict[str, Any]]:
+        rows = [
+            {"label": content.label(name, code, language), "count": counts.get(code, 0)} for code in content.codes(name)
+        ]
+        rows += [{"label": code, "count": n} for code, n in counts.items() if code not in content.codes(name)]
+        return rows
+
+    def grouped(queryset: Any, field: str) -> dict[str, int]:
+        return dict(queryset.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n"))
+
+    outcomes = grouped(Notification.objects.all(), "outcome")
+    causes: Counter[str] = Counter()
+    for codes in Notification.objects.values_list("causes", flat=True):
+        causes.update(codes or [])
+    decisions = grouped(ScreeningDecision.objects.all(), "decision")
+    by_type = grouped(Review.objects.all(), "review_type")
+    by_status = grouped(Review.objects.all(), "status")
+    overdue = Milestone.objects.filter(
+        completed_on__isnull=True, due_on__lt=on, review__status=Review.Status.OPEN
+    ).count()
+    purpose = Purpose.COORDINATION if request.user.has_system_role(SystemRole.COORDINATOR) else Purpose.MANAGEMENT  # type: ignore[union-attr]
+    record_request(request, action=Action.LIST, purpose=purpose, object_type="reviews.figures")
+    return render(
+        request,
+        "reviews/figures.html",
+        {
+            "notifications_total": Notification.objects.count(),
+            "outcomes": counted("outcomes", outcomes),
+            "causes": counted("causes", dict(causes)),
+            "decisions": counted("screening_decisions", decisions),
+            "review_types": counted("review_types", by_type),
+            "review_statuses": [
+                {"label": label, "count": by_status.get(value, 0)} for value, label in Review.Status.choices
+            ],
+            "overdue_milestones": overdue,
+        },
+    )
