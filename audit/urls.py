@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("events/<int:sequence>/", views.event_detail, name="event"),
+    path("export.csv", views.export, name="export"),
+]

@@ -113,6 +113,15 @@ def open_notification_kwargs(world: World) -> dict[str, Any]:
     return {"pk": world.open_notification.pk}
 
 
+def first_audit_event() -> int:
+    """The sequence number of an audit event to open (writing one when the log is still empty)."""
+    from audit.log import record
+    from audit.models import Action, AuditEvent, Purpose
+
+    sequence = AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True).first()
+    return sequence or record(actor=None, action=Action.SEND, purpose=Purpose.SYSTEM).sequence
+
+
 # Who reads a review's pages: the coordinator, its lead reviewer and its team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 
@@ -134,6 +143,10 @@ PAGES: list[Page] = [
     Page("core:accessibility", public()),
     # Django's language switch: POST only, for everyone; not part of the GET checks.
     Page("set_language", public(), methods=("POST",), html=False),
+    # --- audit: the auditor only; reading the log is itself audited -----------------------------------
+    Page("audit:search", only("audiitor"), case_data=True),
+    Page("audit:event", only("audiitor"), case_data=True, kwargs=lambda world: {"sequence": first_audit_event()}),
+    Page("audit:export", only("audiitor"), case_data=True, html=False),
 ]
 
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}
