@@ -56,13 +56,29 @@ class MethodVersion(models.Model):
     class Meta:
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="draft"), name="method_single_draft"
-            )
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="draft"), name="method_single_draft")
         ]
 
     def __str__(self) -> str:
         return f"{_('Method version')} {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A published version is never changed in place.
+        if self.pk is not None:
+            stored = MethodVersion.objects.filter(pk=self.pk).values("status", "content").first()
+            if (
+                stored
+                and stored["status"] == self.Status.PUBLISHED
+                and (stored["content"] != self.content or self.status != self.Status.PUBLISHED)
+            ):
+                raise ValidationError(_("A published method version cannot be changed."))
+        self.__dict__.pop("_content_cache", None)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        if MethodVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ValidationError(_("A published method version cannot be deleted."))
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def is_published(self) -> bool:
@@ -76,12 +92,3 @@ class MethodVersion(models.Model):
         if cached is None:
             cached = self._content_cache = MethodContent(self.content)
         return cached
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # A published version is never changed in place.
-        if self.pk is not None:
-            stored = MethodVersion.objects.filter(pk=self.pk).values("status", "content").first()
-            if stored and stored["status"] == self.Status.PUBLISHED and stored["content"] != self.content:
-                raise ValidationError(_("A published method version cannot be changed."))
-        self.__dict__.pop("_content_cache", None)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

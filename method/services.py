@@ -1,0 +1,218 @@
+"""State changes of method versions: draft, edit a section, publish. One transaction each, audited."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.log import record
+from audit.models import Action, AuditEvent, Purpose
+
+from .loader import SECTION_ORDER, MethodContentError, read_yaml, validate_content
+from .models import MethodVersion
+
+
+class MethodServiceError(Exception):
+    """A method change that cannot be made; `message` says why, for the person who tried."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class MethodDraftExists(MethodServiceError):
+    def __init__(self, draft: MethodVersion):
+        self.draft = draft
+        super().__init__(
+            _(
+                "Version %(number)s is already a draft. There can be only one draft at a time: "
+                "edit or publish that one first."
+            )
+            % {"number": draft.number}
+        )
+
+
+class MethodVersionPublished(MethodServiceError):
+    def __init__(self, version: MethodVersion):
+        self.version = version
+        super().__init__(
+            _("Version %(number)s is published and cannot be changed. Create a new draft instead.")
+            % {"number": version.number}
+        )
+
+
+@dataclass
+class MethodEditConflict(Exception):
+    """Someone saved the draft after the editor opened it: nothing was saved."""
+
+    version: MethodVersion
+    section: str
+    your_revision: int
+    your_text: str
+    their_text: str
+    saved_by: str
+    saved_at: Any
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Someone else saved this draft after you opened it (you started from revision %(yours)s; "
+            "it is now at revision %(theirs)s). Your changes were not saved."
+        ) % {"yours": self.your_revision, "theirs": self.version.revision}
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Write repeated lists out in full: an editor should not meet YAML anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def section_to_yaml(value: Any) -> str:
+    """A section as the YAML text the editor edits."""
+    return yaml.dump(
+        value, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+
+
+def last_change(version: MethodVersion) -> AuditEvent | None:
+    """The latest audited change of a version (who saved it last, and when)."""
+    return (
+        AuditEvent.objects.filter(
+            object_type=MethodVersion._meta.label_lower,
+            object_id=str(version.pk),
+            action__in=[Action.CREATE, Action.UPDATE],
+        )
+        .order_by("-sequence")
+        .first()
+    )
+
+
+@transaction.atomic
+def method_draft_create(*, acting_user: Any) -> MethodVersion:
+    """A draft copy of the latest published version, numbered after every existing version."""
+    existing = MethodVersion.objects.filter(status=MethodVersion.Status.DRAFT).first()
+    if existing is not None:
+        raise MethodDraftExists(existing)
+    base = MethodVersion.objects.current()
+    number = (MethodVersion.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    try:
+        with transaction.atomic():
+            draft = MethodVersion.objects.create(
+                number=number,
+                status=MethodVersion.Status.DRAFT,
+                content=copy.deepcopy(base.content),
+                based_on=base,
+                created_by=acting_user,
+            )
+    except IntegrityError:
+        # Another editor created a draft at the same moment; the constraint keeps only one.
+        raise MethodDraftExists(MethodVersion.objects.get(status=MethodVersion.Status.DRAFT)) from None
+    record(
+        actor=acting_user,
+        action=Action.CREATE,
+        purpose=Purpose.METHOD,
+        obj=draft,
+        detail={"number": draft.number, "based_on": base.number},
+    )
+    return draft
+
+
+@transaction.atomic
+def method_section_update(
+    *, version: MethodVersion, section: str, text: str, revision: int, acting_user: Any
+) -> MethodVersion:
+    """Replace one section of a draft with the given YAML text.
+
+    `revision` is the draft's revision the editor started from; when someone saved in the meantime
+    the change is refused with MethodEditConflict. Invalid YAML or content raises
+    MethodContentError listing every problem. Nothing is saved in either case.
+    """
+    if section not in SECTION_ORDER:
+        raise MethodServiceError(_("%(section)s is not a section of the method.") % {"section": section})
+    stored = MethodVersion.objects.select_for_update().get(pk=version.pk)
+    if stored.is_published:
+        raise MethodVersionPublished(stored)
+    if stored.revision != revision:
+        raise _conflict(stored, section, revision, text)
+    value = read_yaml(text, source=section)
+    content = copy.deepcopy(stored.content)
+    content[section] = value
+    errors = validate_content(content)
+    if errors:
+        raise MethodContentError(errors)
+    if value == stored.content.get(section):
+        return stored
+    # The revision and the status are checked again in the UPDATE itself, so that two saves can
+    # never both succeed even where the database ignores SELECT ... FOR UPDATE.
+    updated = MethodVersion.objects.filter(pk=stored.pk, revision=revision, status=MethodVersion.Status.DRAFT).update(
+        content=content, revision=F("revision") + 1
+    )
+    if not updated:
+        raise _conflict(MethodVersion.objects.get(pk=stored.pk), section, revision, text)
+    stored.refresh_from_db()
+    record(
+        actor=acting_user,
+        action=Action.UPDATE,
+        purpose=Purpose.METHOD,
+        obj=stored,
+        detail={"number": stored.number, "section": section, "revision": stored.revision},
+    )
+    return stored
+
+
+def _conflict(stored: MethodVersion, section: str, revision: int, text: str) -> MethodEditConflict:
+    change = last_change(stored)
+    return MethodEditConflict(
+        version=stored,
+        section=section,
+        your_revision=revision,
+        your_text=text,
+        their_text=section_to_yaml(stored.content.get(section)),
+        saved_by=change.actor_label if change and change.actor_label else "",
+        saved_at=change.at if change else None,
+    )
+
+
+@transaction.atomic
+def method_publish(
+    *, version: MethodVersion, change_note: str, acting_user: Any, revision: int | None = None
+) -> MethodVersion:
+    """Publish a valid draft. With `revision`, refuse when the draft changed since the editor saw it."""
+    change_note = (change_note or "").strip()
+    if not change_note:
+        raise MethodServiceError(_("Say what changed in this version before publishing it."))
+    stored = MethodVersion.objects.select_for_update().get(pk=version.pk)
+    if stored.is_published:
+        raise MethodVersionPublished(stored)
+    if revision is not None and stored.revision != revision:
+        raise MethodServiceError(
+            _(
+                "Someone else saved this draft after you opened it (you saw revision %(yours)s; it is now "
+                "at revision %(theirs)s). Look at the draft again before publishing it."
+            )
+            % {"yours": revision, "theirs": stored.revision}
+        )
+    errors = validate_content(stored.content)
+    if errors:
+        raise MethodContentError(errors)
+    stored.status = MethodVersion.Status.PUBLISHED
+    stored.published_at = timezone.now()
+    stored.published_by = acting_user
+    stored.change_note = change_note
+    stored.save(update_fields=["status", "published_at", "published_by", "change_note"])
+    record(
+        actor=acting_user,
+        action=Action.UPDATE,
+        purpose=Purpose.METHOD,
+        obj=stored,
+        detail={"number": stored.number, "published": True, "change_note": change_note},
+    )
+    return stored
