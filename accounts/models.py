@@ -78,7 +78,7 @@ class User(AbstractUser):
     is_demo = models.BooleanField(default=False)
     is_break_glass = models.BooleanField(default=False)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]  # the stubs type AbstractUser.objects as a ClassVar
 
     class Meta:
         ordering = ["last_name", "first_name"]

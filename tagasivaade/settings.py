@@ -193,6 +193,8 @@ TARA_MIN_ACR = env_str("TARA_MIN_ACR", "high")
 TARA_SCOPES = env_str("TARA_SCOPES", "openid")
 TARA_ENABLED = bool(TARA_ISSUER and TARA_CLIENT_ID and TARA_CLIENT_SECRET)
 TARA_HTTP_TIMEOUT = env_int("TARA_HTTP_TIMEOUT", 10)
+# How long the discovery document and the signing keys are kept (an unknown `kid` refetches the keys).
+TARA_DISCOVERY_CACHE_SECONDS = env_int("TARA_DISCOVERY_CACHE_SECONDS", 3600)
 if PRODUCTION and TARA_MIN_ACR not in ("low", "substantial", "high"):
     raise ImproperlyConfigured("TARA_MIN_ACR must be low, substantial or high")
 
