@@ -134,7 +134,7 @@ PATTERN_RULE_PARAMETERS: dict[str, dict[str, str]] = {
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_*]*$")
 ITEM_FIELDS = {"code", "label", "help", "description"}
-SEED_CHANGE_NOTE = "Version 1, seeded from the method's files (method/seed/)."
+SEED_CHANGE_NOTE = "Esimene versioon, loodud metoodika lähtefailidest (method/seed/)."
 
 
 class MethodContentError(ValueError):

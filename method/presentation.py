@@ -97,9 +97,10 @@ def period_text(period: dict[str, Any] | None) -> str:
     return text % {"amount": amount}
 
 
-def labels_row(item: dict[str, Any]) -> list[tuple[str, str]]:
-    """(language, label) for each language of the method."""
-    return [(language, (item.get("label") or {}).get(language, "")) for language in LANGUAGES]
+def labels_row(item: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(language, label, help) for each language of the method."""
+    labels, help_texts = item.get("label") or {}, item.get("help") or item.get("description") or {}
+    return [(language, labels.get(language, ""), help_texts.get(language, "")) for language in LANGUAGES]
 
 
 @dataclass
@@ -129,7 +130,7 @@ def section_views(content: dict[str, Any], language: str) -> list[SectionView]:
                 {
                     "code": full_code,
                     "depth": depth,
-                    "labels": [(lang, reader.sector_label(full_code, lang)) for lang in LANGUAGES],
+                    "labels": [(lang, reader.sector_label(full_code, lang), "") for lang in LANGUAGES],
                 }
                 for full_code, _label, depth in reader.iter_sectors(language)
             ]

@@ -82,6 +82,14 @@ def section_to_yaml(value: Any) -> str:
     )
 
 
+def normalise_yaml(text: str) -> str:
+    """A YAML text written out the way the editor shows sections, so that only content differs."""
+    try:
+        return section_to_yaml(yaml.safe_load(text))
+    except yaml.YAMLError:
+        return text
+
+
 def last_change(version: MethodVersion) -> AuditEvent | None:
     """The latest audited change of a version (who saved it last, and when)."""
     return (

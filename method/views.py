@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import SystemRole
 from audit.log import record_request
@@ -32,6 +32,7 @@ from .services import (
     method_draft_create,
     method_publish,
     method_section_update,
+    normalise_yaml,
     section_to_yaml,
 )
 
@@ -47,6 +48,7 @@ def _can_edit(request: HttpRequest) -> bool:
     return request.user.has_system_role(*EDIT_ROLES)  # type: ignore[union-attr]
 
 
+@require_safe
 @role_required(*READ_ROLES)
 def version_list(request: HttpRequest) -> HttpResponse:
     versions = list(MethodVersion.objects.select_related("created_by", "published_by").order_by("-number"))
@@ -102,6 +104,7 @@ def _render_detail(
     return render(request, "method/version_detail.html", context, status=status)
 
 
+@require_safe
 @role_required(*READ_ROLES)
 def version_detail(request: HttpRequest, number: int) -> HttpResponse:
     version = _version(number)
@@ -157,7 +160,7 @@ def section_edit(request: HttpRequest, number: int, section: str) -> HttpRespons
         "section_title": SECTION_TITLES[section],
         "form": form,
         "conflict": conflict,
-        "conflict_diff": text_diff(conflict.their_text, conflict.your_text) if conflict else [],
+        "conflict_diff": text_diff(conflict.their_text, normalise_yaml(conflict.your_text)) if conflict else [],
     }
     return render(request, "method/section_edit.html", context, status=409 if conflict else 200)
 
@@ -166,6 +169,7 @@ def version_url(version: MethodVersion) -> str:
     return reverse("method:detail", kwargs={"number": version.number})
 
 
+@require_safe
 @role_required(*READ_ROLES)
 def version_diff(request: HttpRequest, number: int) -> HttpResponse:
     version = _version(number)

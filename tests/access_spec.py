@@ -122,6 +122,15 @@ def first_audit_event() -> int:
     return sequence or record(actor=None, action=Action.SEND, purpose=Purpose.SYSTEM).sequence
 
 
+def method_draft_number(world: World) -> int:
+    """The number of the method's draft version, made by the demo method editor when there is none."""
+    from method.models import MethodVersion
+    from method.services import method_draft_create
+
+    draft = MethodVersion.objects.filter(status=MethodVersion.Status.DRAFT).first()
+    return (draft or method_draft_create(acting_user=world.people["metoodik"])).number
+
+
 # Who reads a review's pages: the coordinator, its lead reviewer and its team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 
@@ -147,6 +156,24 @@ PAGES: list[Page] = [
     Page("audit:search", only("audiitor"), case_data=True),
     Page("audit:event", only("audiitor"), case_data=True, kwargs=lambda world: {"sequence": first_audit_event()}),
     Page("audit:export", only("audiitor"), case_data=True, html=False),
+    # --- method: the method editor edits; the coordinator reads; no case data ----------------------------
+    Page("method:list", only("metoodik", "koordinaator")),
+    Page("method:detail", only("metoodik", "koordinaator"), kwargs=lambda world: {"number": 1}),
+    Page("method:diff", only("metoodik", "koordinaator"), kwargs=lambda world: {"number": method_draft_number(world)}),
+    Page(
+        "method:edit_section",
+        only("metoodik"),
+        kwargs=lambda world: {"number": method_draft_number(world), "section": "outcomes"},
+        methods=("GET", "POST"),
+    ),
+    Page("method:draft_create", only("metoodik"), methods=("POST",), html=False),
+    Page(
+        "method:publish",
+        only("metoodik"),
+        kwargs=lambda world: {"number": method_draft_number(world)},
+        methods=("POST",),
+        html=False,
+    ),
 ]
 
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}

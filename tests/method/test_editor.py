@@ -378,3 +378,6 @@ def test_state_changes_need_post(draft, editor, client_for):
     client = client_for(editor)
     assert client.get(reverse("method:draft_create")).status_code == 405
     assert client.get(reverse("method:publish", kwargs={"number": 2})).status_code == 405
+    assert client.post(reverse("method:list")).status_code == 405
+    assert client.post(reverse("method:detail", kwargs={"number": 2})).status_code == 405
+    assert client.put(reverse("method:edit_section", kwargs={"number": 2, "section": "outcomes"})).status_code == 405
