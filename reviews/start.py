@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 
 from method.models import MethodVersion
 from notifications.deadlines import STAGE_NOTIFICATION, STAGE_RAPID_REVIEW, stage_due
@@ -70,21 +70,27 @@ def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def start_page(*, today: dt.date, language: str, limit: int = START_PAGE_LIMIT) -> StartPage:
     pending = Milestone.objects.filter(completed_on__isnull=True).order_by("due_on", "stage_number")
-    reviews = list(
+    # Rank on the bare review ids first (a narrow GROUP BY), then fetch only the most urgent in full.
+    urgent_review_ids = list(
         Review.objects.open()
         .annotate(next_due=Min("milestones__due_on", filter=Q(milestones__completed_on__isnull=True)))
         .order_by(F("next_due").asc(nulls_last=True), "pk")
-        .select_related("notification__child")
-        .prefetch_related(Prefetch("milestones", queryset=pending, to_attr="pending_milestones"))[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
-    review_totals = Review.objects.open().aggregate(
-        total=Count("pk"),
-        overdue=Count(
-            "pk",
-            filter=Q(
-                Exists(Milestone.objects.filter(review=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today))
-            ),
-        ),
+    fetched = (
+        Review.objects.filter(pk__in=urgent_review_ids)
+        .select_related("notification__child")
+        .prefetch_related(Prefetch("milestones", queryset=pending, to_attr="pending_milestones"))
+        .in_bulk()
+    )
+    reviews = [fetched[pk] for pk in urgent_review_ids]
+    open_reviews = Review.objects.open().count()
+    # From the milestones' (completed_on, due_on) index rather than a correlated subquery per review.
+    overdue_reviews = (
+        Milestone.objects.filter(completed_on__isnull=True, due_on__lt=today, review__status=Review.Status.OPEN)
+        .values("review_id")
+        .distinct()
+        .count()
     )
     open_rows = list(Notification.objects.open().values_list("pk", "method_version_id", "recorded_on"))
     version_ids = {version_id for _pk, version_id, _recorded in open_rows} | {r.method_version_id for r in reviews}
@@ -138,8 +144,8 @@ def start_page(*, today: dt.date, language: str, limit: int = START_PAGE_LIMIT) 
     return StartPage(
         rows=rows[:limit],
         open_notifications=len(open_rows),
-        open_reviews=review_totals["total"],
-        overdue=overdue_notifications + review_totals["overdue"],
+        open_reviews=open_reviews,
+        overdue=overdue_notifications + overdue_reviews,
         limit=limit,
     )
 
