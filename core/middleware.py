@@ -54,6 +54,16 @@ class SessionLimitsMiddleware:
                 now - started > settings.SESSION_ABSOLUTE_SECONDS
             )
             if expired:
+                from audit.log import record
+                from audit.models import Action, Purpose
+
+                record(
+                    actor=request.user,
+                    action=Action.SIGN_OUT,
+                    purpose=Purpose.AUTHENTICATION,
+                    path=request.get_full_path(),
+                    detail={"reason": "session_expired"},
+                )
                 logout(request)
                 request.session["session_expired"] = True
             else:

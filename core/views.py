@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from accounts.models import SystemRole
+from reviews.models import READING_ROLES
 
 
 @require_safe
@@ -15,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.has_system_role(SystemRole.COORDINATOR):
         return redirect("reviews:start")
-    if user.review_memberships.exists():
+    if user.review_memberships.filter(role__in=READING_ROLES).exists():
         return redirect("reviews:list")
     if user.has_system_role(SystemRole.METHOD_EDITOR):
         return redirect("method:list")

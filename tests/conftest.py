@@ -22,7 +22,8 @@ def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.LANGUAGE_CODE = "et"
+    # Tests read English messages; the Estonian default is checked in tests/core/test_language.py.
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -59,3 +59,14 @@ def test_session_is_kept_just_under_twelve_hours(client_signed_in, method_v1):
     now = int(time.time())
     set_session(client_signed_in, signed_in_at=now - 12 * 60 * 60 + 60, last_seen_at=now - 60)
     assert client_signed_in.get(PAGE).status_code == 200
+
+
+def test_session_expiry_is_audited_as_a_sign_out(client_signed_in, demo_people):
+    from audit.models import Action, AuditEvent
+
+    now = int(time.time())
+    set_session(client_signed_in, last_seen_at=now - 15 * 60 - 5)
+    client_signed_in.get(PAGE)
+    event = AuditEvent.objects.filter(action=Action.SIGN_OUT).latest("sequence")
+    assert event.actor == demo_people["haldur"]
+    assert event.detail == {"reason": "session_expired"}
