@@ -209,6 +209,24 @@ def load_seed(directory: Path | str = SEED_DIRECTORY, *, validate: bool = True) 
     return document
 
 
+def load_method_file(path: Path | str) -> dict[str, Any]:
+    """A whole content document from one YAML or JSON file, or from a directory of seed files.
+
+    For tools that take a method from outside the database (e.g. `--method FILE`); raises
+    MethodContentError when the document is not valid.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return load_seed(path)
+    document = read_yaml(path.read_text(encoding="utf-8"), source=path.name)
+    if isinstance(document, dict):
+        document = {key: value for key, value in document.items() if not str(key).startswith("_")}
+    problems = validate_content(document)
+    if problems:
+        raise MethodContentError(problems)
+    return document
+
+
 @transaction.atomic
 def seed_version_one() -> tuple[MethodVersion, bool]:
     """Version 1 and whether it was created now. An existing version 1 is never changed."""

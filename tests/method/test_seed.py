@@ -278,3 +278,23 @@ def test_published_version_one_refuses_changes(method_v1):
     method_v1.content = content
     with pytest.raises(ValidationError):
         method_v1.save()
+
+
+def test_a_method_file_in_json_or_a_seed_directory_loads(tmp_path, seed):
+    import json
+
+    from method.loader import SEED_DIRECTORY, load_method_file
+
+    changed = copy.deepcopy(seed)
+    changed["pattern_rules"]["silence"]["parameters"]["max_gap"]["amount"] = 60
+    (tmp_path / "method.json").write_text(json.dumps(changed), encoding="utf-8")
+    assert load_method_file(tmp_path / "method.json")["pattern_rules"]["silence"]["parameters"]["max_gap"] == {
+        "amount": 60,
+        "unit": "calendar_days",
+    }
+    assert load_method_file(SEED_DIRECTORY) == seed
+    del changed["stages"]
+    (tmp_path / "broken.json").write_text(json.dumps(changed), encoding="utf-8")
+    with pytest.raises(MethodContentError) as raised:
+        load_method_file(tmp_path / "broken.json")
+    assert raised.value.errors == ["Section stages is missing."]
