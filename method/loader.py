@@ -291,7 +291,8 @@ def validate_section(section: str, value: Any, document: dict[str, Any]) -> list
     elif section == "sectors":
         _check_items(errors, section, value, extra_fields={"children"})
         for index, item in enumerate(value if isinstance(value, list) else []):
-            if isinstance(item, dict) and "children" in item:
+            # A sector without sub-sectors may leave `children` out or give an empty list.
+            if isinstance(item, dict) and item.get("children", []) != []:
                 _check_items(errors, f"{_item_where(section, index, item)}.children", item["children"])
     elif section == "stages":
         _check_items(errors, section, value, extra_fields={"number", "output", "time_limit"}, required={"output"})

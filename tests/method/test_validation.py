@@ -146,3 +146,10 @@ def test_sector_children_cannot_nest_further(document):
 
 def test_a_document_that_is_not_a_mapping_is_refused():
     assert validate_content(["not", "a", "document"]) == ["The method content must be a set of named sections."]
+
+
+def test_a_sector_may_have_an_empty_list_of_children(document):
+    document["sectors"].append(
+        {"code": "sport", "label": {"et": "Sport", "en": "Sport", "ru": "Спорт"}, "children": []}
+    )
+    assert validate_content(document) == []
