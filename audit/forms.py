@@ -22,7 +22,7 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 # Models that never appear in the log as the object of an event.
-NOT_LOGGED = {"audit.auditchainhead"}
+NOT_LOGGED = {"audit.auditchainhead", "audit.auditchaincheck"}
 
 
 def object_type_names() -> dict[str, str]:

@@ -82,3 +82,20 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.sequence}"
+
+
+class AuditChainCheck(models.Model):
+    """The scheduled verification of the chain, one a day (the unique day keeps `run_due` idempotent)."""
+
+    day = models.DateField(unique=True)
+    enqueued_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    intact = models.BooleanField(null=True)  # None until the check has run
+    events = models.PositiveBigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"chain check {self.day.isoformat()}"

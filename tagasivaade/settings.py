@@ -230,6 +230,12 @@ TASKS = {
     }
 }
 
+# Time-based work: `manage.py run_due` (every minute) calls each of these; each enqueues what is due
+# and is idempotent (see core/scheduler.py).
+DUE_WORK_PRODUCERS: list[str] = [
+    "audit.due.enqueue_chain_check",
+]
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",

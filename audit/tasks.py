@@ -1,0 +1,51 @@
+"""Background tasks of the audit log."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from core.tasks import notify_administrators
+
+from .models import AuditChainCheck
+from .verify import check_chain
+
+logger = logging.getLogger(__name__)
+
+
+class AuditChainBroken(Exception):
+    """Raised after the administrators were told, so that the task's result shows it failed."""
+
+
+@task()
+def verify_audit_chain(check_id: int) -> dict[str, object]:
+    """Verify the whole chain, keep the outcome on the day's check, and tell the administrators if broken."""
+    check = AuditChainCheck.objects.get(pk=check_id)
+    result = check_chain()
+    check.finished_at = timezone.now()
+    check.intact = result.intact
+    check.events = result.events
+    check.problem = f"event {result.problem.sequence}: {result.problem.reason}" if result.problem else ""
+    check.save(update_fields=["finished_at", "intact", "events", "problem"])
+    if result.problem is None:
+        logger.info("Audit log intact: %s events", result.events)
+        return {"intact": True, "events": result.events}
+    logger.error("Audit log broken at %s", check.problem)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("The audit log is broken")
+        message = _(
+            "The daily check of the audit log on %(day)s found a problem at event %(sequence)s: %(reason)s.\n\n"
+            "Events 1 to %(verified)s verify. An event was altered or removed outside the application. "
+            "Run `python manage.py audit_verify` to see it again, and investigate it as a security incident."
+        ) % {
+            "day": check.day.strftime("%d.%m.%Y"),
+            "sequence": result.problem.sequence,
+            "reason": result.problem.reason,
+            "verified": result.events,
+        }
+    notify_administrators(subject, message)
+    raise AuditChainBroken(check.problem)
