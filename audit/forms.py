@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -37,9 +38,11 @@ def object_type_names() -> dict[str, str]:
     }
 
 
-def object_type_choices() -> list[tuple[str, str]]:
-    choices = [(code, f"{name} ({code})") for code, name in object_type_names().items()]
-    return [("", _("Any"))] + sorted(choices, key=lambda choice: choice[1].lower())
+def object_type_choices() -> list[tuple[str, str | Promise]]:
+    choices: list[tuple[str, str | Promise]] = [
+        (code, f"{name} ({code})") for code, name in object_type_names().items()
+    ]
+    return [("", _("Any"))] + sorted(choices, key=lambda choice: str(choice[1]).lower())
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -108,7 +111,7 @@ class AuditSearchForm(forms.Form):
         return " ".join(self.cleaned_data["person_text"].split())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", _("The end of the period must not be before its start."))
