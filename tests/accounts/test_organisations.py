@@ -63,7 +63,8 @@ def test_organisation_list_is_paginated(people, login):
     assert len(last.context["rows"]) == Organisation.objects.count() - 25
 
 
-def test_sector_select_is_built_from_the_current_method_version(people, login):
+def test_sector_select_is_built_from_the_current_method_version(people, login, settings):
+    settings.LANGUAGE_CODE = "et"
     page = login(people["haldur"]).get(CREATE).content.decode()
     assert '<optgroup label="Tervishoid">' in page
     assert '<option value="health.primary_care">' in page

@@ -54,7 +54,7 @@ def test_sign_in_starts_at_the_authorisation_endpoint_from_discovery(tara, demo_
     assert query["scope"] == "openid"
     assert query["redirect_uri"] == "http://testserver/auth/tara/callback/"
     assert query["acr_values"] == "high"
-    assert query["ui_locales"] == "et"
+    assert query["ui_locales"] == "en"  # the language of the page the sign-in started from
     # state and nonce are fresh, long and kept in the session for the callback.
     states = client.session["oidc_states"]
     assert len(query["state"]) >= 32 and query["state"] in states
