@@ -63,10 +63,19 @@ class Page:
     # Who may POST, where it differs from who may GET (e.g. read-only viewers of an edit page).
     post_expect: Mapping[str, str] | None = None
     case_data: bool = False  # shows case data: every allowed read must be audited, with the AK banner
+    audited: bool = False  # not case data, but personal data whose every read is audited (e.g. users)
     query: str = ""
     demo_only: bool = False  # exists only in demo mode (never in production)
     html: bool = True  # an HTML page (axe runs on it); False for downloads and redirects
+    # Settings the page is checked under (e.g. TARA configured against an address where nothing answers).
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    # What the POST check sends (the default is an empty form).
+    post_data: Callable[[World], dict[str, Any]] = lambda world: {}
     note: str = ""
+
+    @property
+    def must_audit(self) -> bool:
+        return self.case_data or self.audited
 
     @property
     def get_expect(self) -> Mapping[str, str] | None:
@@ -87,6 +96,10 @@ def only(*allowed: str, others: str = DENIED, anonymous: str = SIGN_IN) -> dict[
     answers = {persona: (OK if persona in allowed else others) for persona in SIGNED_IN}
     answers[ANONYMOUS] = anonymous
     return answers
+
+
+def everyone(answer: str) -> dict[str, str]:
+    return {persona: answer for persona in PERSONAS}
 
 
 def everyone_signed_in(**overrides: str) -> dict[str, str]:
@@ -113,6 +126,14 @@ def open_notification_kwargs(world: World) -> dict[str, Any]:
     return {"pk": world.open_notification.pk}
 
 
+def organisation_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.people["asutus"].organisation_id}
+
+
+def person_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": world.people["meeskonnaliige"].pk}
+
+
 def first_audit_event() -> int:
     """The sequence number of an audit event to open (writing one when the log is still empty)."""
     from audit.log import record
@@ -131,8 +152,15 @@ def method_draft_number(world: World) -> int:
     return (draft or method_draft_create(acting_user=world.people["metoodik"])).number
 
 
-# Who reads a review's pages: the coordinator, its lead reviewer and its team members.
+# Who reads a review's pages and its notification: the coordinator, its lead reviewer and team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
+# TARA configured against an address where nothing answers: its pages are reachable and refuse cleanly.
+TARA_UNREACHABLE = {
+    "TARA_ENABLED": True,
+    "TARA_ISSUER": "http://127.0.0.1:9",
+    "TARA_CLIENT_ID": "tagasivaade-test",
+    "TARA_CLIENT_SECRET": "not-a-secret",
+}
 
 PAGES: list[Page] = [
     # --- core -------------------------------------------------------------------------------------------
@@ -152,6 +180,34 @@ PAGES: list[Page] = [
     Page("core:accessibility", public()),
     # Django's language switch: POST only, for everyone; not part of the GET checks.
     Page("set_language", public(), methods=("POST",), html=False),
+    # --- accounts: signing in and out -------------------------------------------------------------------
+    Page("accounts:login", public(), methods=("GET", "POST")),
+    # Signing out ends at the sign-in page, for everyone.
+    Page("accounts:logout", everyone(SIGN_IN), methods=("POST",), html=False),
+    # Demo sign-in: a button per demo user on the sign-in page posts here; demo mode only.
+    Page(
+        "accounts:demo_login",
+        public(),
+        methods=("POST",),
+        demo_only=True,
+        html=False,
+        post_data=lambda world: {"username": "koordinaator"},
+    ),
+    Page("accounts:refused", public()),
+    Page("accounts:tara_login", everyone(REDIRECT), settings=TARA_UNREACHABLE, html=False),
+    Page("accounts:tara_callback", everyone(REDIRECT), settings=TARA_UNREACHABLE, html=False),
+    # --- accounts: administration (organisations are no personal data; people are) ------------------------
+    Page("accounts:organisation_list", only("haldur", "koordinaator")),
+    Page("accounts:organisation_create", only("haldur", "koordinaator"), methods=("GET", "POST")),
+    Page(
+        "accounts:organisation_edit",
+        only("haldur", "koordinaator"),
+        methods=("GET", "POST"),
+        kwargs=organisation_kwargs,
+    ),
+    Page("accounts:user_list", only("haldur"), audited=True),
+    Page("accounts:user_create", only("haldur"), methods=("GET", "POST")),
+    Page("accounts:user_edit", only("haldur"), methods=("GET", "POST"), kwargs=person_kwargs, audited=True),
     # --- audit: the auditor only; reading the log is itself audited -----------------------------------
     Page("audit:search", only("audiitor"), case_data=True),
     Page("audit:event", only("audiitor"), case_data=True, kwargs=lambda world: {"sequence": first_audit_event()}),
@@ -174,6 +230,41 @@ PAGES: list[Page] = [
         methods=("POST",),
         html=False,
     ),
+    # --- notifications: the coordinator; a review's readers see the notification behind it --------------
+    # The list: people with no access to any notification are refused rather than shown an empty list.
+    Page("notifications:list", only(*REVIEW_READERS), case_data=True),
+    Page("notifications:create", only("koordinaator"), methods=("GET", "POST")),
+    Page("notifications:detail", only(*REVIEW_READERS), kwargs=notification_kwargs, case_data=True),
+    Page(
+        "notifications:edit",
+        only("koordinaator"),
+        kwargs=notification_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    # The child's identity (personal code): the coordinator only.
+    Page(
+        "notifications:confidential",
+        only("koordinaator"),
+        kwargs=notification_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "notifications:screening",
+        only("koordinaator"),
+        kwargs=open_notification_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    # --- reviews ------------------------------------------------------------------------------------------
+    Page("reviews:start", only("koordinaator"), case_data=True),
+    # Everyone's "my reviews" page (in everyone's menu): each sees only the reviews they may read.
+    Page("reviews:list", everyone_signed_in(), case_data=True),
+    Page("reviews:detail", only(*REVIEW_READERS), kwargs=review_kwargs, case_data=True),
+    Page("reviews:team", only("koordinaator"), kwargs=review_kwargs, methods=("GET", "POST"), case_data=True),
+    # Aggregate figures only: management and the coordinator.
+    Page("reviews:figures", only("juhtkond", "koordinaator")),
 ]
 
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}

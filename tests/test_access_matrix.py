@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -65,11 +65,12 @@ def audit_count(world: World, persona: str) -> int:
     return AuditEvent.objects.filter(actor=world.people[persona]).count()
 
 
-def allowed_persona(answers: dict[str, str] | Any) -> str | None:
+def method_check_persona(answers: Any) -> str:
+    """Who checks the wrong methods: someone who may use the page, so the answer is not a refusal."""
     for persona in PERSONAS:
         if answers.get(persona) == OK:
             return persona
-    return None
+    return "koordinaator"
 
 
 # --- the spec covers every page, and only pages that exist --------------------------------------------------
@@ -112,16 +113,18 @@ def test_get_answers_each_persona_as_the_spec_says(world, name):
     for persona in PERSONAS:
         expected = page.expect[persona]
         before = audit_count(world, persona) if persona != ANONYMOUS else 0
-        response = client_for(world, persona).get(url)
+        with override_settings(**page.settings):
+            response = client_for(world, persona).get(url)
         mismatch = answer_mismatch(expected, response)
         if mismatch:
             problems.append(f"{persona}: expected {expected}, got {mismatch}")
             continue
-        if expected == OK and page.case_data and persona != ANONYMOUS:
-            if audit_count(world, persona) <= before:
-                problems.append(f"{persona}: read case data at {url} but no audit event was written")
-            if page.html and b'class="restricted-banner"' not in response.content:
-                problems.append(f"{persona}: case data shown without the AK (internal use only) banner")
+        audited = persona == ANONYMOUS or audit_count(world, persona) > before
+        if expected == OK and page.must_audit and not audited:
+            problems.append(f"{persona}: read {url} but no audit event names them as the actor")
+        banner = b'class="restricted-banner"' in response.content
+        if expected == OK and page.case_data and page.html and not banner:
+            problems.append(f"{persona}: case data shown without the AK (internal use only) banner")
     assert not problems, f"{name} ({url}):\n  " + "\n  ".join(problems)
 
 
@@ -140,8 +143,8 @@ def test_post_answers_each_persona_as_the_spec_says(world, name):
     for persona in PERSONAS:
         expected = answers[persona]
         # Each persona's POST is rolled back, so one person's action cannot change what the next one sees.
-        with transaction.atomic():
-            response = client_for(world, persona).post(url, {})
+        with transaction.atomic(), override_settings(**page.settings):
+            response = client_for(world, persona).post(url, page.post_data(world))
             transaction.set_rollback(True)
         if expected == OK:
             # Allowed: an empty form is refused with a message or the action goes ahead, never 403/405/5xx.
@@ -164,17 +167,13 @@ def test_post_answers_each_persona_as_the_spec_says(world, name):
 @pytest.mark.parametrize("name", [name for name in SPEC if name not in NOT_GET_CHECKED])
 def test_wrong_methods_are_refused_with_405(world, name):
     page = SPEC[name]
-    answers = page.get_expect or page.post_answers or {}
-    persona = allowed_persona(answers)
-    if persona is None:
-        # A page nobody may open (e.g. only in another mode): refused before the method matters.
-        pytest.fail(f"{name}: the spec lets no persona open it")
+    persona = method_check_persona(page.get_expect or page.post_answers or {})
     url = url_of(page, world)
     problems = []
     for method in WRONG_METHODS:
         if method in page.methods:
             continue
-        with transaction.atomic():
+        with transaction.atomic(), override_settings(**page.settings):
             response = client_for(world, persona).generic(method, url)
             transaction.set_rollback(True)
         if response.status_code != 405:
