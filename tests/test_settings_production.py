@@ -90,25 +90,42 @@ def test_production_has_no_demo_mode_even_when_asked_for(tmp_path):
     assert result.stdout.split() == ["False", "False", "True"]
 
 
-def test_production_serves_no_demo_sign_in(tmp_path):
-    paths = demo_sign_in_paths()
-    assert paths, "the access spec names no demo-only page"
+def test_production_offers_no_demo_sign_in_even_with_demo_users_in_the_database(tmp_path):
+    demo_paths = demo_sign_in_paths()
+    assert demo_paths, "the access spec names no demo-only page"
     environment = production_environment(tmp_path)
     environment["DEMO_MODE"] = "true"
     script = (
-        "import sys\n"
         "from django.conf import settings\n"
         "from django.core.management import call_command\n"
         "from django.test import Client\n"
+        "from django.urls import reverse\n"
+        "from accounts.demo import DEMO_PASSWORD, ensure_demo_people\n"
+        "from method.loader import ensure_seeded\n"
         "call_command('migrate', verbosity=0)\n"
-        "settings.ALLOWED_HOSTS.append('testserver')\n"
-        f"for path in {paths!r}:\n"
-        "    print(path, Client().get(path, secure=True).status_code)\n"
+        "ensure_seeded()\n"
+        "ensure_demo_people()\n"
+        "from django.test.utils import override_settings\n"
+        "plain_static = {**settings.STORAGES, 'staticfiles': {'BACKEND': "
+        "'django.contrib.staticfiles.storage.StaticFilesStorage'}}\n"
+        "override_settings(ALLOWED_HOSTS=['testserver'], STORAGES=plain_static).enable()  # no collectstatic here\n"
+        f"for path in {demo_paths!r}:\n"
+        "    print('demo', Client().get(path, secure=True).status_code,"
+        " Client().post(path, {'username': 'koordinaator'}, secure=True).status_code)\n"
+        "page = Client().get(reverse('accounts:login'), secure=True)\n"
+        "print('login-page', page.status_code, 'koordinaator' in page.content.decode())\n"
+        "signed = Client().post(reverse('accounts:login'),"
+        " {'username': 'koordinaator', 'password': DEMO_PASSWORD}, secure=True)\n"
+        "print('password', signed.status_code, '_auth_user_id' in signed.wsgi_request.session)\n"
     )
     result = manage(environment, "shell", "--no-imports", "-c", script)
     assert result.returncode == 0, result.stderr
-    statuses = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines() if line.strip()}
-    assert statuses == {path: "404" for path in paths}, result.stdout
+    lines = [line.split() for line in result.stdout.splitlines() if line.strip()]
+    demo_answers = [line[1:] for line in lines if line[0] == "demo"]
+    assert demo_answers == [["404", "404"]] * len(demo_paths), result.stdout
+    # The sign-in page lists no demo user, and a demo user's password does not sign anyone in.
+    assert ["login-page", "200", "False"] in lines, result.stdout
+    assert ["password", "200", "False"] in lines, result.stdout
 
 
 def test_local_defaults_need_no_environment(tmp_path):
