@@ -274,7 +274,12 @@ class EditForm(NotificationForm):
 
 class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect, error_messages={"required": _("Choose a decision.")}
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a decision."),
+            "invalid_choice": _("%(value)s is not a decision in the method. Choose one from the list."),
+        },
     )
     reasons = forms.CharField(
         label=_("Reasons for the decision"),
@@ -294,7 +299,10 @@ class ScreeningForm(forms.Form):
                 help_text=(help_text.get(language) or help_text.get("et", "")) if isinstance(help_text, dict) else "",
                 choices=ScreeningDecision.Answer.choices,
                 widget=forms.RadioSelect,
-                error_messages={"required": _("Answer this question: yes, no or unknown.")},
+                error_messages={
+                    "required": _("Answer this question: yes, no or unknown."),
+                    "invalid_choice": _("Answer yes, no or unknown."),
+                },
             )
         # The checklist comes first, then the decision.
         self.fields = {**answer_fields, **self.fields}
