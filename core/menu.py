@@ -25,6 +25,8 @@ ENTRIES = (
     MenuEntry("reviews:list", _("Reviews"), ()),
     MenuEntry("reviews:figures", _("Figures"), (SystemRole.MANAGEMENT, SystemRole.COORDINATOR)),
     MenuEntry("method:list", _("Method"), (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR)),
+    MenuEntry("workgroup:home", _("Working group"), (SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)),
+    MenuEntry("workgroup:feedback", _("Method feedback"), (SystemRole.METHOD_EDITOR,)),
     MenuEntry("audit:search", _("Audit log"), (SystemRole.AUDITOR,)),
     MenuEntry("accounts:organisation_list", _("Organisations"), (SystemRole.ADMINISTRATOR, SystemRole.COORDINATOR)),
     MenuEntry("accounts:user_list", _("Users"), (SystemRole.ADMINISTRATOR,)),
@@ -35,7 +37,7 @@ def main_menu(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    entries = []
+    entries: list[dict[str, object]] = []
     for entry in ENTRIES:
         if entry.roles and not user.has_system_role(*entry.roles):
             continue
