@@ -5,6 +5,7 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.."
 PY=".venv/bin/python"
+ADDRESS="127.0.0.1:${TAGASIVAADE_PORT:-8000}"
 pids=()
 
 stop_all() {
@@ -19,14 +20,14 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
-setsid "$PY" manage.py runserver 127.0.0.1:8000 &
+setsid "$PY" manage.py runserver "$ADDRESS" &
 pids+=($!)
 setsid "$PY" manage.py db_worker &
 pids+=($!)
 setsid "$PY" manage.py run_due --loop 60 &
 pids+=($!)
 
-echo "Tagasivaade: http://127.0.0.1:8000 (worker and due-work loop running; Ctrl-C stops all)"
+echo "Tagasivaade: http://$ADDRESS (worker and due-work loop running; Ctrl-C stops all)"
 wait -n
 status=$?
 echo "A process stopped (exit $status); stopping the others." >&2
