@@ -83,6 +83,16 @@ def get_confidential_part_for(request: HttpRequest, pk: int) -> Notification:
     return notification
 
 
+def check_may_list(user: Any) -> None:
+    """The list is for the coordinator and review readers; others are refused rather than shown an empty list."""
+    if user.has_system_role(SystemRole.COORDINATOR):
+        return
+    from reviews.models import READING_ROLES
+
+    if not user.review_memberships.filter(role__in=READING_ROLES).exists():
+        raise PermissionDenied
+
+
 def record_notification_list(request: HttpRequest, notifications: Iterable[Notification]) -> None:
     """One LIST event naming every notification a page showed."""
     record_request(

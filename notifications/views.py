@@ -16,7 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import SystemRole
 from core.access import role_required
@@ -52,7 +52,9 @@ def _attach_versions(notifications: list[Notification]) -> None:
 
 
 @login_required
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
+    access.check_may_list(request.user)
     queryset = Notification.objects.visible_to(request.user).select_related("child").order_by("-recorded_on", "-pk")
     status = request.GET.get("status", "")
     if status in Notification.Status.values:
@@ -139,6 +141,7 @@ def notification_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = access.get_notification_for(request, pk)
     content = notification.content

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import SystemRole
 from audit.log import record_request
@@ -37,6 +37,7 @@ PAGE_SIZE = 50
 
 
 @role_required(SystemRole.COORDINATOR)
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     page = start_page(today=today(), language=interface_language())
     # One event per kind of record shown, so that a search by record type finds the page's reads.
@@ -46,6 +47,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Review.objects.visible_to(request.user)
@@ -96,6 +98,7 @@ def _review_queryset() -> Any:
 
 
 @login_required
+@require_safe
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = access.get_review_for(request, pk, _review_queryset())
     content = review.method_version.data
@@ -176,6 +179,7 @@ def review_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(SystemRole.MANAGEMENT, SystemRole.COORDINATOR)
+@require_safe
 def figures(request: HttpRequest) -> HttpResponse:
     """Aggregate figures only: no references, pseudonyms or names."""
     content = MethodVersion.objects.current().data
