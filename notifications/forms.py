@@ -28,6 +28,12 @@ def interface_language() -> str:
     return (get_language() or "et")[:2]
 
 
+def set_choices(field: forms.Field, choices: list[tuple[str, Any]]) -> None:
+    """Choices from the method version, set when the form is made."""
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class DateField(forms.DateField):
     """A date typed as dd.mm.yyyy (or yyyy-mm-dd), shown back as dd.mm.yyyy, never in the future."""
 
@@ -104,14 +110,14 @@ class NotificationForm(forms.Form):
     def __init__(self, *args: Any, content: MethodContent, **kwargs: Any):
         super().__init__(*args, **kwargs)
         language = interface_language()
-        self.fields["outcome"].choices = content.choices("outcomes", language)
-        self.fields["causes"].choices = content.choices("causes", language)
-        self.fields["parallel_proceedings"].choices = content.choices("parallel_proceedings", language)
+        set_choices(self.fields["outcome"], content.choices("outcomes", language))
+        set_choices(self.fields["causes"], content.choices("causes", language))
+        set_choices(self.fields["parallel_proceedings"], content.choices("parallel_proceedings", language))
         if not self.is_bound and "recorded_on" not in self.initial:
             self.initial["recorded_on"] = today()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         incident, aware, recorded = (cleaned.get(name) for name in ("incident_date", "became_aware_on", "recorded_on"))
         if incident and aware and aware < incident:
             self.add_error(
@@ -170,10 +176,10 @@ class ChildForm(forms.Form):
         kwargs.setdefault("prefix", "child")
         super().__init__(*args, **kwargs)
         language = interface_language()
-        self.fields["sex"].choices = content.choices("sex", language)
-        blank = [("", _("Not known"))]
-        self.fields["school_attendance"].choices = blank + content.choices("school_attendance", language)
-        self.fields["legal_status"].choices = blank + content.choices("legal_status", language)
+        set_choices(self.fields["sex"], content.choices("sex", language))
+        blank: list[tuple[str, Any]] = [("", _("Not known"))]
+        set_choices(self.fields["school_attendance"], blank + content.choices("school_attendance", language))
+        set_choices(self.fields["legal_status"], blank + content.choices("legal_status", language))
 
 
 class IdentityForm(forms.Form):
@@ -225,8 +231,8 @@ class HouseholdMemberForm(forms.Form):
     def __init__(self, *args: Any, content: MethodContent, **kwargs: Any):
         super().__init__(*args, **kwargs)
         language = interface_language()
-        self.fields["relationship"].choices = [("", _("Choose…"))] + content.choices("relationship", language)
-        self.fields["risk_factors"].choices = content.choices("risk_factors", language)
+        set_choices(self.fields["relationship"], [("", _("Choose…")), *content.choices("relationship", language)])
+        set_choices(self.fields["risk_factors"], content.choices("risk_factors", language))
 
 
 class BaseHouseholdFormSet(forms.BaseFormSet):
@@ -241,7 +247,7 @@ class BaseHouseholdFormSet(forms.BaseFormSet):
         for form in self.forms:
             if not form.has_changed() and not form.initial:
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             data = form.cleaned_data
             if not data:
@@ -263,7 +269,9 @@ def household_formset(
         max_num=20,
         validate_max=True,
     )
-    return formset_class(data=data, initial=initial, prefix="household", form_kwargs={"content": content})
+    formset = formset_class(data=data, initial=initial, prefix="household", form_kwargs={"content": content})
+    assert isinstance(formset, BaseHouseholdFormSet)
+    return formset
 
 
 class EditForm(NotificationForm):
@@ -307,7 +315,7 @@ class ScreeningForm(forms.Form):
         # The checklist comes first, then the decision.
         self.fields = {**answer_fields, **self.fields}
         self.checklist_codes = [item["code"] for item in content.items("screening_checklist")]
-        self.fields["decision"].choices = content.choices("screening_decisions", language)
+        set_choices(self.fields["decision"], content.choices("screening_decisions", language))
 
     def answer_fields(self) -> list[forms.BoundField]:
         return [self[f"answer_{code}"] for code in self.checklist_codes]

@@ -30,7 +30,7 @@ def get_review_for(request: HttpRequest, pk: int, queryset: QuerySet[Review] | N
     """
     base = queryset if queryset is not None else Review.objects.all()
     try:
-        review = base.visible_to(request.user).get(pk=pk)
+        review = base.visible_to(request.user).get(pk=pk)  # type: ignore[attr-defined]
     except Review.DoesNotExist:
         raise Http404 from None
     record_request(request, action=Action.READ, purpose=review_purpose(request.user), obj=review, review_id=review.pk)

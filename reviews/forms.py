@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from method.content import MethodContent
-from notifications.forms import interface_language
+from notifications.forms import interface_language, set_choices
 
 from .models import ReviewRole
 
@@ -40,7 +40,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args: Any, content: MethodContent, **kwargs: Any):
         super().__init__(*args, **kwargs)
         language = interface_language()
-        choices: list[tuple[str, str]] = [("", _("No sector"))]
+        choices: list[tuple[str, Any]] = [("", _("No sector"))]
         parent = ""
         for code, label, depth in content.iter_sectors(language):
             if depth == 0:
@@ -48,4 +48,4 @@ class MembershipForm(forms.Form):
                 choices.append((code, label))
             else:
                 choices.append((code, f"{parent} – {label}"))
-        self.fields["sector"].choices = choices
+        set_choices(self.fields["sector"], choices)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
@@ -18,6 +20,13 @@ from method.models import MethodVersion
 from notifications.deadlines import STAGE_RAPID_REVIEW
 
 from .models import DeadlineAlert
+
+
+def _target(alert: DeadlineAlert) -> Any:
+    """The review (for a milestone) or the notification whose deadline passed."""
+    target = alert.milestone.review if alert.milestone else alert.notification
+    assert target is not None
+    return target
 
 
 @task()
@@ -41,10 +50,7 @@ def send_deadline_alerts() -> int:
             .exclude(email="")
             .distinct()
         )
-        version_ids = {
-            alert.milestone.review.method_version_id if alert.milestone else alert.notification.method_version_id
-            for alert in alerts
-        }
+        version_ids = {_target(alert).method_version_id for alert in alerts}
         versions = MethodVersion.objects.only("pk", "content").in_bulk(version_ids)
         with translation.override(settings.LANGUAGE_CODE):
             lines = []
@@ -56,10 +62,11 @@ def send_deadline_alerts() -> int:
                     )
                     reference = review.reference
                 else:
-                    stage = versions[alert.notification.method_version_id].data.label(
+                    notification = _target(alert)
+                    stage = versions[notification.method_version_id].data.label(
                         "stages", STAGE_RAPID_REVIEW, settings.LANGUAGE_CODE
                     )
-                    reference = alert.notification.reference
+                    reference = notification.reference
                 lines.append(
                     _("%(reference)s: %(stage)s, due %(date)s")
                     % {"reference": reference, "stage": stage, "date": format_date(alert.due_on)}

@@ -57,7 +57,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     # The next deadline of the rows shown only: one query for the page, not an aggregate over every review.
     rows = list(
-        page.object_list.prefetch_related(
+        page.object_list.prefetch_related(  # type: ignore[attr-defined]
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.filter(completed_on__isnull=True).order_by("due_on", "stage_number"),
@@ -81,7 +81,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 def _list_row(review: Review, content: Any, language: str, on: Any) -> dict[str, Any]:
-    next_due = review.pending_milestones[0].due_on if review.pending_milestones else None
+    pending = review.pending_milestones  # type: ignore[attr-defined]
+    next_due = pending[0].due_on if pending else None
     return {
         "review": review,
         "type": content.label("review_types", review.review_type, language),
