@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .content import LANGUAGES
@@ -57,7 +58,11 @@ SECTION_ORDER = (
     "concerns",
     "pattern_rules",
     "templates",
+    "workgroup",
 )
+# Sections a version may leave out, each checked by the app that reads it (dotted path of a function
+# returning a list of problems). A version without one falls back to that app's defaults.
+OPTIONAL_SECTIONS = {"workgroup": "workgroup.content.validate_section"}
 REQUIRED_VOCABULARIES = (
     "contributory_factors",
     "cdr_domains",
@@ -265,11 +270,13 @@ def validate_content(document: Any) -> list[str]:
         if section not in document:
             errors.append(_("Section %(section)s is missing.") % {"section": section})
     for section in document:
-        if section not in REQUIRED_SECTIONS:
+        if section not in REQUIRED_SECTIONS and section not in OPTIONAL_SECTIONS:
             errors.append(
                 _("Section %(section)s is not a section of the method (known sections: %(known)s).")
-                % {"section": section, "known": ", ".join(REQUIRED_SECTIONS)}
+                % {"section": section, "known": ", ".join((*REQUIRED_SECTIONS, *OPTIONAL_SECTIONS))}
             )
+        elif section in OPTIONAL_SECTIONS:
+            errors += import_string(OPTIONAL_SECTIONS[section])(document[section])
     if "case_definition" in document:
         errors += validate_section("case_definition", document["case_definition"], document)
     for section in (*ITEM_LIST_SECTIONS, "sectors", "stages", "vocabularies", "pattern_rules", "templates"):

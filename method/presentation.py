@@ -28,6 +28,7 @@ SECTION_TITLES = {
     "concerns": _("Chronology concerns"),
     "pattern_rules": _("Pattern rules"),
     "templates": _("Letter templates"),
+    "workgroup": _("Working group: meetings and membership letter"),
 }
 
 VOCABULARY_TITLES = {
@@ -181,6 +182,9 @@ def section_views(content: dict[str, Any], language: str) -> list[SectionView]:
                 for name, texts in (value or {}).items()
             ]
             views.append(SectionView(code, title, "templates", templates))
+        elif code == "workgroup":
+            # Settings rather than a list of items: shown as the YAML the editor edits.
+            views.append(SectionView(code, title, "settings", section_to_yaml(value) if value else ""))
         else:
             views.append(SectionView(code, title, "items", _items(value or [])))
     return views

@@ -152,6 +152,19 @@ def method_draft_number(world: World) -> int:
     return (draft or method_draft_create(acting_user=world.people["metoodik"])).number
 
 
+def workgroup(world: World) -> dict[str, Any]:
+    """The demo working group (workgroup/demo.py), made once per world."""
+    if "workgroup" not in world.extra:
+        from workgroup.demo import ensure_demo_workgroup
+
+        world.extra["workgroup"] = ensure_demo_workgroup(world.people, {"review": world.review})
+    return world.extra["workgroup"]
+
+
+def workgroup_pk(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": workgroup(world)[key].pk}
+
+
 # Who reads a review's pages and its notification: the coordinator, its lead reviewer and team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 # TARA configured against an address where nothing answers: its pages are reachable and refuse cleanly.
@@ -265,6 +278,157 @@ PAGES: list[Page] = [
     Page("reviews:team", only("koordinaator"), kwargs=review_kwargs, methods=("GET", "POST"), case_data=True),
     # Aggregate figures only: management and the coordinator.
     Page("reviews:figures", only("juhtkond", "koordinaator")),
+    # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and
+    # their own letters; the method editor reads the feedback from pilots. Pages naming people are audited.
+    Page("workgroup:home", only("koordinaator", "tooruhm"), audited=True),
+    Page("workgroup:seats", only("koordinaator"), audited=True),
+    Page("workgroup:seat_create", only("koordinaator"), methods=("GET", "POST")),
+    Page("workgroup:seat_detail", only("koordinaator"), kwargs=workgroup_pk("seat"), audited=True),
+    Page("workgroup:seat_edit", only("koordinaator"), kwargs=workgroup_pk("seat"), methods=("GET", "POST")),
+    Page("workgroup:member_create", only("koordinaator"), methods=("GET", "POST")),
+    Page(
+        "workgroup:member_edit",
+        only("koordinaator"),
+        kwargs=workgroup_pk("member"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
+    Page(
+        "workgroup:member_end",
+        only("koordinaator"),
+        kwargs=workgroup_pk("member"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
+    Page("workgroup:invitations", only("koordinaator"), audited=True),
+    Page("workgroup:invitation_create", only("koordinaator"), methods=("GET", "POST")),
+    # The letter that made the demo working-group member a member: theirs to read.
+    Page(
+        "workgroup:invitation_detail",
+        only("koordinaator", "tooruhm"),
+        kwargs=workgroup_pk("accepted_invitation"),
+        audited=True,
+    ),
+    Page(
+        "workgroup:invitation_reply",
+        only("koordinaator"),
+        kwargs=workgroup_pk("invitation"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
+    Page("workgroup:meetings", only("koordinaator", "tooruhm"), audited=True),
+    Page("workgroup:schedule", only("koordinaator"), methods=("GET", "POST")),
+    Page("workgroup:meeting_create", only("koordinaator"), methods=("GET", "POST")),
+    Page("workgroup:meeting_detail", only("koordinaator", "tooruhm"), kwargs=workgroup_pk("meeting"), audited=True),
+    Page("workgroup:meeting_edit", only("koordinaator"), kwargs=workgroup_pk("meeting"), methods=("GET", "POST")),
+    Page("workgroup:meeting_cancel", only("koordinaator"), kwargs=workgroup_pk("meeting"), methods=("GET", "POST")),
+    Page(
+        "workgroup:meeting_invite",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "workgroup:meeting_calendar",
+        only("koordinaator", "tooruhm"),
+        kwargs=workgroup_pk("meeting"),
+        audited=True,
+        html=False,
+    ),
+    Page(
+        "workgroup:agenda_item_create",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("GET", "POST"),
+    ),
+    Page(
+        "workgroup:material_upload",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("GET", "POST"),
+    ),
+    Page(
+        "workgroup:attendance",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
+    Page(
+        "workgroup:minutes",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
+    Page(
+        "workgroup:decision_add",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "workgroup:action_add",
+        only("koordinaator"),
+        kwargs=workgroup_pk("meeting"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "workgroup:agenda_item_edit",
+        only("koordinaator"),
+        kwargs=workgroup_pk("agenda_item"),
+        methods=("GET", "POST"),
+    ),
+    Page(
+        "workgroup:agenda_item_delete",
+        only("koordinaator"),
+        kwargs=workgroup_pk("agenda_item"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "workgroup:material_download",
+        only("koordinaator", "tooruhm"),
+        kwargs=workgroup_pk("material"),
+        audited=True,
+        html=False,
+    ),
+    Page(
+        "workgroup:material_delete",
+        only("koordinaator"),
+        kwargs=workgroup_pk("material"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "workgroup:action_done",
+        only("koordinaator"),
+        kwargs=workgroup_pk("action_item"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page("workgroup:pilots", only("koordinaator", "tooruhm", "metoodik"), audited=True),
+    Page("workgroup:pilot_create", only("koordinaator"), methods=("GET", "POST")),
+    # Members record feedback on the pilot; the method editor reads it.
+    Page(
+        "workgroup:pilot_detail",
+        only("koordinaator", "tooruhm", "metoodik"),
+        kwargs=workgroup_pk("pilot"),
+        methods=("GET", "POST"),
+        post_expect=only("koordinaator", "tooruhm"),
+        audited=True,
+    ),
+    Page("workgroup:feedback", only("metoodik", "koordinaator"), audited=True),
+    Page(
+        "workgroup:feedback_resolve",
+        only("metoodik", "koordinaator"),
+        kwargs=workgroup_pk("feedback"),
+        methods=("GET", "POST"),
+        audited=True,
+    ),
 ]
 
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}

@@ -22,6 +22,9 @@ def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Uploaded files stay in memory: nothing is written to the checkout, and code that reaches for a
+    # local path instead of the storage API fails.
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     # Tests read English messages; the Estonian default is checked in tests/core/test_language.py.
     settings.LANGUAGE_CODE = "en"
 

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workgroup"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("seats/", views.seats, name="seats"),
+    path("seats/new/", views.seat_create, name="seat_create"),
+    path("seats/<int:pk>/", views.seat_detail, name="seat_detail"),
+    path("seats/<int:pk>/edit/", views.seat_edit, name="seat_edit"),
+    path("members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/end/", views.member_end, name="member_end"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation_detail"),
+    path("invitations/<int:pk>/reply/", views.invitation_reply, name="invitation_reply"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/schedule/", views.schedule, name="schedule"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting_invite"),
+    path("meetings/<int:pk>/calendar.ics", views.meeting_calendar, name="meeting_calendar"),
+    path("meetings/<int:pk>/agenda/new/", views.agenda_item_create, name="agenda_item_create"),
+    path("meetings/<int:pk>/materials/new/", views.material_upload, name="material_upload"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:pk>/decisions/new/", views.decision_add, name="decision_add"),
+    path("meetings/<int:pk>/actions/new/", views.action_add, name="action_add"),
+    path("agenda/<int:pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("agenda/<int:pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
+    path("materials/<int:pk>/", views.material_download, name="material_download"),
+    path("materials/<int:pk>/delete/", views.material_delete, name="material_delete"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("pilots/", views.pilots, name="pilots"),
+    path("pilots/new/", views.pilot_create, name="pilot_create"),
+    path("pilots/<int:pk>/", views.pilot_detail, name="pilot_detail"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("feedback/<int:pk>/resolve/", views.feedback_resolve, name="feedback_resolve"),
+]
