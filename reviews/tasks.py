@@ -37,7 +37,7 @@ def send_deadline_alerts() -> int:
     """
     with transaction.atomic():
         alerts = list(
-            DeadlineAlert.objects.select_for_update()
+            DeadlineAlert.objects.select_for_update(of=("self",))
             .filter(sent_at__isnull=True)
             .select_related("milestone__review", "notification")
             .order_by("due_on", "pk")

@@ -235,6 +235,7 @@ TASKS = {
 # and is idempotent (see core/scheduler.py).
 DUE_WORK_PRODUCERS: list[str] = [
     "audit.due.enqueue_chain_check",
+    "workgroup.due.enqueue_materials",
 ]
 
 EMAIL_BACKEND = env_str(
