@@ -236,6 +236,7 @@ TASKS = {
 DUE_WORK_PRODUCERS: list[str] = [
     "audit.due.enqueue_chain_check",
     "workgroup.due.enqueue_materials",
+    "reviews.due.enqueue_deadline_alerts",
 ]
 
 EMAIL_BACKEND = env_str(
