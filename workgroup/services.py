@@ -276,7 +276,7 @@ def invitation_reply(*, invitation: Invitation, outcome: str, data: dict[str, An
     if outcome not in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED, Invitation.Status.FORWARDED):
         raise ValidationError({"outcome": [_("Choose the answer: accepted, declined or forwarded.")]})
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("seat").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("seat").get(pk=invitation.pk)
         if invitation.status != Invitation.Status.SENT:
             raise ValidationError(
                 {
