@@ -1,5 +1,6 @@
-"""Pages of the working group. Access is decided by the gates in `workgroup.access`, which also audit
-the reads; changes go through `workgroup.services` and `workgroup.meeting_services`."""
+"""Pages of the working group: its start page, seats and members, invitation letters, pilots and feedback
+(meetings are in `workgroup.meeting_views`). Access is decided by the gates in `workgroup.access`, which
+also audit the reads; changes go through `workgroup.services`."""
 
 from __future__ import annotations
 
@@ -14,38 +15,28 @@ from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.dates import today
 
-from . import access, content, ics, mail, meeting_services, services
+from . import access, content, services
 from .coverage import coverage, vacancy_warnings
 from .forms import (
-    ActionItemForm,
-    AgendaItemForm,
-    AttendanceForm,
-    DecisionForm,
     FeedbackForm,
     FeedbackResolveForm,
     InvitationForm,
     InvitationReplyForm,
-    MaterialForm,
-    MeetingForm,
     MemberEndForm,
     MemberForm,
-    MinutesForm,
     PilotForm,
-    ScheduleForm,
     SeatForm,
     interface_language,
 )
-from .models import ActionItem, AgendaItem, Feedback, Invitation, Material, Meeting, Membership, Pilot, Seat
-from .schedule import plan_year
+from .models import Feedback, Invitation, Meeting, Membership, Pilot, Seat
 
 
-def _apply(form: Form, error: ValidationError) -> None:
+def apply_errors(form: Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form, by field where the form has it."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -59,7 +50,7 @@ def render(request: HttpRequest, template: str, context: dict[str, Any], **kwarg
     return django_render(request, template, {"case_data": True, **context}, **kwargs)
 
 
-def _form_page(
+def form_page(
     request: HttpRequest,
     form: Form,
     *,
@@ -100,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "workgroup/home.html",
         {
-            "meetings": [_meeting_row(meeting) for meeting in meetings],
+            "meetings": [meeting_row(meeting) for meeting in meetings],
             "letters": letters,
             "warnings": warnings,
             "overdue": overdue,
@@ -111,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_row(meeting: Meeting) -> dict[str, Any]:
+def meeting_row(meeting: Meeting) -> dict[str, Any]:
     materials = list(meeting.materials.all())
     sent = [material.sent_at for material in materials if material.sent_at]
     return {
@@ -143,11 +134,11 @@ def seat_create(request: HttpRequest) -> HttpResponse:
         try:
             seat = services.seat_save(data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The seat was added."))
             return redirect("workgroup:seat_detail", pk=seat.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Add a seat"), submit=_("Add the seat"), cancel_url=reverse("workgroup:seats")
     )
 
@@ -161,11 +152,11 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.seat_save(data=form.cleaned_data, acting_user=request.user, seat=seat)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The seat was saved."))
             return redirect("workgroup:seat_detail", pk=seat.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Change the seat"),
@@ -219,11 +210,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.membership_add(data=_member_data(form), acting_user=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The member was added."))
             return redirect("workgroup:seat_detail", pk=member.seat_id)
-    return _form_page(
+    return form_page(
         request, form, title=_("Add a member"), submit=_("Add the member"), cancel_url=reverse("workgroup:seats")
     )
 
@@ -239,13 +230,13 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_update(membership=member, data=_member_data(form), acting_user=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("workgroup:seat_detail", pk=form.cleaned_data["seat"].pk)
     else:
         access.audit_read(request, member)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Change the member"),
@@ -263,13 +254,13 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_end(membership=member, last_day=form.cleaned_data["last_day"], acting_user=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The member's last day was recorded."))
             return redirect("workgroup:seat_detail", pk=member.seat_id)
     else:
         access.audit_read(request, member)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Record that %(name)s leaves the group") % {"name": member.person_name},
@@ -336,7 +327,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 try:
                     invitation = services.invitation_send(data=data, acting_user=request.user)
                 except ValidationError as error:
-                    _apply(form, error)
+                    apply_errors(form, error)
                 else:
                     messages.success(request, _("The letter was sent."))
                     return redirect("workgroup:invitation_detail", pk=invitation.pk)
@@ -388,13 +379,13 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 invitation=invitation, outcome=data["outcome"], data=data, acting_user=request.user
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The answer was recorded."))
             return redirect("workgroup:invitation_detail", pk=invitation.pk)
     else:
         access.audit_read(request, invitation)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Record the answer to the letter"),
@@ -413,438 +404,6 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ],
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Meetings
-
-
-@access.member_required
-@require_safe
-def meetings(request: HttpRequest) -> HttpResponse:
-    try:
-        year = int(request.GET.get("year") or today().year)
-    except ValueError:
-        year = today().year
-    year = min(max(year, 2000), 2100)
-    rows = list(Meeting.objects.in_year(year).prefetch_related("materials"))
-    access.audit_list(request, Meeting, rows)
-    return render(
-        request,
-        "workgroup/meetings.html",
-        {
-            "rows": [_meeting_row(meeting) for meeting in rows],
-            "year": year,
-            "previous_year": year - 1,
-            "next_year": year + 1,
-            "can_manage": access.can_manage(request.user),
-        },
-    )
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def schedule(request: HttpRequest) -> HttpResponse:
-    group = content.group_settings()
-    if request.method == "POST":
-        form = ScheduleForm(request.POST)
-        if form.is_valid():
-            created = meeting_services.meetings_generate(
-                year=form.cleaned_data["year"],
-                move_holidays=form.cleaned_data["move_holidays"],
-                acting_user=request.user,
-            )
-            messages.success(request, _("%(count)s meetings were added.") % {"count": len(created)})
-            return redirect(f"{reverse('workgroup:meetings')}?year={form.cleaned_data['year']}")
-        year = today().year
-    else:
-        form = ScheduleForm(request.GET or None, initial={"year": today().year, "move_holidays": True})
-        year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else today().year
-        if form.is_bound and not form.is_valid():
-            form = ScheduleForm(initial={"year": today().year, "move_holidays": True})
-    existing = set(Meeting.objects.filter(rule_date__year=year).values_list("rule_date", flat=True))
-    return render(
-        request,
-        "workgroup/schedule.html",
-        {
-            "form": form,
-            "year": year,
-            "group": group,
-            "nth": group.rule.nth_weekday(),
-            "plan": [
-                {"planned": planned, "exists": planned.rule_date in existing} for planned in plan_year(year, group.rule)
-            ],
-        },
-    )
-
-
-def _meeting_initial(meeting: Meeting | None) -> dict[str, Any]:
-    if meeting is None:
-        group = content.group_settings()
-        return {
-            "start_time": group.rule.start,
-            "end_time": group.rule.end,
-            "place": group.place,
-            "online_link": group.online_link,
-            "materials_working_days": group.materials_working_days,
-        }
-    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    return {
-        "title": meeting.title,
-        "date": starts.date(),
-        "start_time": starts.time(),
-        "end_time": ends.time(),
-        "place": meeting.place,
-        "online_link": meeting.online_link,
-        "materials_working_days": meeting.materials_working_days,
-    }
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None, initial=_meeting_initial(None))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_services.meeting_save(data=form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The meeting was added."))
-            return redirect("workgroup:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request, form, title=_("Add a meeting"), submit=_("Add the meeting"), cancel_url=reverse("workgroup:meetings")
-    )
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_services.meeting_save(data=form.cleaned_data, acting_user=request.user, meeting=meeting)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            if meeting.invitations_sent_at:
-                messages.success(request, _("The meeting was saved; the members were sent a calendar update."))
-            else:
-                messages.success(request, _("The meeting was saved."))
-            return redirect("workgroup:meeting_detail", pk=meeting.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Change the meeting"),
-        intro=_("When the calendar invitation has gone out, the members get an update of the same calendar entry."),
-        submit=_("Save"),
-        cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
-    )
-
-
-@access.member_required
-@require_safe
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access.get_meeting_for(request, pk)
-    items = list(
-        meeting.agenda_items.select_related("review").prefetch_related("organisations", "conflicts__membership")
-    )
-    members = meeting_services.meeting_members(meeting)
-    attendance = {row.membership_id: row for row in meeting.attendance.select_related("membership__organisation")}
-    materials = list(meeting.materials.all())
-    return render(
-        request,
-        "workgroup/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "items": items,
-            "carried": list(ActionItem.objects.carried_to(meeting)),
-            "materials": materials,
-            "materials_sent_at": max((m.sent_at for m in materials if m.sent_at), default=None),
-            "members": [{"member": member, "attendance": attendance.get(member.pk)} for member in members],
-            "decisions": list(meeting.decisions.all()),
-            "actions": list(meeting.action_items.select_related("owner")),
-            "can_manage": access.can_manage(request.user),
-            "today": today(),
-        },
-    )
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if request.method == "POST":
-        try:
-            meeting_services.meeting_cancel(meeting=meeting, acting_user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-        return redirect("workgroup:meeting_detail", pk=pk)
-    return render(request, "workgroup/meeting_cancel.html", {"meeting": meeting})
-
-
-@access.manager_required
-@require_POST
-def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    try:
-        members = meeting_services.meeting_send_invitations(meeting=meeting, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The calendar invitation was sent to %(count)s members.") % {"count": len(members)})
-    return redirect("workgroup:meeting_detail", pk=pk)
-
-
-@access.member_required
-@require_safe
-def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    """The meeting as an .ics file to add to one's calendar (the same UID as the e-mailed invitation)."""
-    meeting = access.get_meeting_for(request, pk, audit=False)
-    access.audit_read(request, meeting, detail={"format": "ics"})
-    method = ics.CANCEL if meeting.is_cancelled else ics.PUBLISH
-    data = ics.meeting_calendar(mail.calendar_meeting(meeting, []), method=method)
-    response = HttpResponse(data, content_type=f"text/calendar; charset=utf-8; method={method}")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.local_date.isoformat()}.ics"'
-    return response
-
-
-# ---------------------------------------------------------------------------------------------
-# Agenda and materials
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = AgendaItemForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_services.agenda_item_save(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The agenda item was added."))
-            return redirect("workgroup:meeting_detail", pk=pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Add an agenda item"),
-        submit=_("Add the item"),
-        cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
-    )
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    initial = {
-        "title": item.title,
-        "description": item.description,
-        "review": item.review,
-        "organisations": list(item.organisations.all()),
-        "position": item.position,
-    }
-    form = AgendaItemForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_services.agenda_item_save(
-                meeting=item.meeting, data=form.cleaned_data, acting_user=request.user, item=item
-            )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The agenda item was saved."))
-            return redirect("workgroup:meeting_detail", pk=item.meeting_id)
-    return _form_page(
-        request,
-        form,
-        title=_("Change the agenda item"),
-        submit=_("Save"),
-        cancel_url=reverse("workgroup:meeting_detail", args=[item.meeting_id]),
-    )
-
-
-@access.manager_required
-@require_POST
-def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(AgendaItem, pk=pk)
-    meeting_id = item.meeting_id
-    meeting_services.agenda_item_delete(item=item, acting_user=request.user)
-    messages.success(request, _("The agenda item was removed."))
-    return redirect("workgroup:meeting_detail", pk=meeting_id)
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = MaterialForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_services.material_upload(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The material was uploaded."))
-            return redirect("workgroup:meeting_detail", pk=pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Upload a material"),
-        intro=_(
-            "Materials go to the members %(days)s working days before the meeting, on %(date)s. Refer to a case "
-            "only by its pseudonymised review reference."
-        )
-        % {"days": meeting.materials_working_days, "date": meeting.materials_due_on.strftime("%d.%m.%Y")},
-        submit=_("Upload"),
-        cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
-        multipart=True,
-    )
-
-
-@access.member_required
-@require_safe
-def material_download(request: HttpRequest, pk: int) -> HttpResponse:
-    material = access.get_material_for(request, pk)
-    # Read through the storage API (files may live in object storage); materials are at most 25 MB.
-    with material.file.open("rb") as handle:
-        data = handle.read()
-    response = HttpResponse(data, content_type=material.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, material.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@access.manager_required
-@require_POST
-def material_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    material = get_object_or_404(Material, pk=pk)
-    meeting_id = material.meeting_id
-    meeting_services.material_delete(material=material, acting_user=request.user)
-    messages.success(request, _("The material was removed."))
-    return redirect("workgroup:meeting_detail", pk=meeting_id)
-
-
-# ---------------------------------------------------------------------------------------------
-# Attendance, minutes, decisions and action items
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    members = meeting_services.meeting_members(meeting)
-    current = dict(meeting.attendance.values_list("membership_id", "mode"))
-    form = AttendanceForm(request.POST or None, members=members, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_services.attendance_record(meeting=meeting, modes=form.modes(), acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The attendance was saved."))
-            return redirect("workgroup:meeting_detail", pk=pk)
-    else:
-        access.audit_read(request, meeting, object_ids=[m.pk for m in members], detail={"page": "attendance"})
-    return _form_page(
-        request,
-        form,
-        title=_("Attendance"),
-        intro=None if members else _("No member holds a seat on the meeting's day."),
-        submit=_("Save the attendance"),
-        cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
-    )
-
-
-def _minutes_page(request: HttpRequest, meeting: Meeting, **forms: Form) -> HttpResponse:
-    members = meeting_services.meeting_members(meeting)
-    context = {
-        "meeting": meeting,
-        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "action_form": forms.get("action_form") or ActionItemForm(members=members),
-        "decisions": list(meeting.decisions.all()),
-        "actions": list(meeting.action_items.select_related("owner")),
-    }
-    return render(request, "workgroup/minutes.html", context)
-
-
-@access.manager_required
-@require_http_methods(["GET", "POST"])
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if request.method == "POST":
-        form = MinutesForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting_services.minutes_save(
-                    meeting=meeting, minutes=form.cleaned_data["minutes"], acting_user=request.user
-                )
-            except ValidationError as error:
-                _apply(form, error)
-            else:
-                messages.success(request, _("The minutes were saved."))
-                return redirect("workgroup:minutes", pk=pk)
-        return _minutes_page(request, meeting, minutes_form=form)
-    access.audit_read(request, meeting, detail={"page": "minutes"})
-    return _minutes_page(request, meeting)
-
-
-@access.manager_required
-@require_POST
-def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            meeting_services.decision_add(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The decision was added."))
-            return redirect("workgroup:minutes", pk=pk)
-    return _minutes_page(request, meeting, decision_form=form)
-
-
-@access.manager_required
-@require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = ActionItemForm(request.POST, members=meeting_services.meeting_members(meeting))
-    if form.is_valid():
-        try:
-            meeting_services.action_item_add(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The action item was added."))
-            return redirect("workgroup:minutes", pk=pk)
-    return _minutes_page(request, meeting, action_form=form)
-
-
-@access.manager_required
-@require_POST
-def action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ActionItem, pk=pk)
-    try:
-        meeting_services.action_item_done(item=item, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The action item is marked done."))
-    return redirect(
-        request.POST.get("next") if _safe_next(request) else reverse("workgroup:meeting_detail", args=[item.meeting_id])
-    )
-
-
-def _safe_next(request: HttpRequest) -> bool:
-    target = request.POST.get("next") or ""
-    return target.startswith("/workgroup/") and "//" not in target
 
 
 # ---------------------------------------------------------------------------------------------
@@ -867,11 +426,11 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
         try:
             pilot = services.pilot_create(data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The pilot was added."))
             return redirect("workgroup:pilot_detail", pk=pilot.pk)
-    return _form_page(
+    return form_page(
         request, form, title=_("Add a method pilot"), submit=_("Add the pilot"), cancel_url=reverse("workgroup:pilots")
     )
 
@@ -889,7 +448,7 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     pilot=pilot, data={**form.target(), "text": form.cleaned_data["text"]}, acting_user=request.user
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Thank you: the feedback was recorded."))
                 return redirect("workgroup:pilot_detail", pk=pk)
@@ -938,13 +497,13 @@ def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The feedback was updated."))
             return redirect("workgroup:feedback")
     else:
         access.audit_read(request, item)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Track the feedback to a method version"),
