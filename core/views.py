@@ -24,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit:search")
     if user.has_system_role(SystemRole.MANAGEMENT):
         return redirect("reviews:figures")
+    if user.has_system_role(SystemRole.WORKING_GROUP):
+        return redirect("workgroup:home")
     return render(request, "core/home.html")
 
 

@@ -180,11 +180,12 @@ PAGES: list[Page] = [
     Page(
         "core:home",
         # Each person is sent on to the page their work starts from; those with no such page (the
-        # working group, the administrator, the agency contributor) see a plain start page.
+        # administrator, the agency contributor) see a plain start page.
         everyone_signed_in(
             koordinaator=REDIRECT,
             analyytik=REDIRECT,
             meeskonnaliige=REDIRECT,
+            tooruhm=REDIRECT,
             metoodik=REDIRECT,
             audiitor=REDIRECT,
             juhtkond=REDIRECT,
