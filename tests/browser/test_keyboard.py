@@ -80,6 +80,13 @@ def test_coordinator_signs_in_and_records_a_notification_with_the_keyboard_only(
     assert page.url.endswith(reverse("notifications:create"))
     assert_accessible(page)
 
+    # Sending the empty form first: the error summary and the field errors are accessible too.
+    tab_to(page, "main form button[type='submit']")
+    press_and_wait(page, "Enter")
+    assert Notification.objects.count() == before
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+
     # The incident.
     tab_to(page, "#id_incident_date")
     page.keyboard.type("02.11.2026")
