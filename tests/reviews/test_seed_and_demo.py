@@ -74,3 +74,10 @@ def test_load_demo_command_is_idempotent(db, capsys):
     assert Notification.objects.filter(reference__startswith="TV-DEMO-").count() == 2
     assert Review.objects.count() == 1
     assert "Demo data ready" in capsys.readouterr().out
+
+
+def test_load_demo_does_nothing_when_demo_mode_is_off(db, settings, capsys):
+    settings.DEMO_MODE = False
+    call_command("load_demo")
+    assert not Notification.objects.exists()
+    assert "Demo mode is off" in capsys.readouterr().out
