@@ -22,6 +22,7 @@ from accounts.models import SystemRole
 from core.access import role_required
 from method.content import MethodContent
 from method.models import MethodVersion
+from reviews.models import Review
 
 from . import access, services
 from .forms import (
@@ -147,8 +148,6 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = notification.content
     language = interface_language()
     child = getattr(notification, "child", None)
-    from reviews.models import Review
-
     screening = getattr(notification, "screening", None)
     context = {
         "case_data": True,
