@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from method.models import MethodVersion
+from reviews.models import Review
 
 from . import content
 from .models import LETTER_LANGUAGES, Attendance, Feedback, Invitation, Membership, Seat
@@ -48,6 +49,38 @@ def text_input(autocomplete: str = "off") -> forms.TextInput:
     return forms.TextInput(attrs={"autocomplete": autocomplete})
 
 
+class SeatChoiceField(forms.ModelChoiceField):
+    """Seats by their sector's label in the interface language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return content.sector_label(obj.sector, interface_language())
+
+
+class ReviewChoiceField(forms.ModelChoiceField):
+    """Reviews by their pseudonymised reference only: never the child's pseudonym or any name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.reference)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person_name)
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.get_status_display()})"
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 class SeatForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector"), error_messages={"required": _("Choose the seat's sector.")})
     size = forms.IntegerField(
@@ -66,11 +99,11 @@ class SeatForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("Choose…"))] + content.seat_sectors(interface_language())
+        choice_field(self, "sector").choices = [("", _("Choose…")), *content.seat_sectors(interface_language())]
 
 
 class MemberForm(forms.Form):
-    seat = forms.ModelChoiceField(
+    seat = SeatChoiceField(
         label=_("Seat"), queryset=Seat.objects.all(), error_messages={"required": _("Choose the seat.")}
     )
     person_name = forms.CharField(
@@ -122,11 +155,10 @@ class MemberForm(forms.Form):
             if version is not None
             else content.seat_sectors(language)
         )
-        self.fields["sector"].choices = [("", _("Choose…"))] + sectors
-        self.fields["seat"].label_from_instance = lambda seat: content.sector_label(seat.sector, language)
+        choice_field(self, "sector").choices = [("", _("Choose…")), *sectors]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("term_start"), cleaned.get("term_end")
         if start and end and end < start:
             self.add_error("term_end", _("The last day cannot be before the term starts."))
@@ -138,7 +170,7 @@ class MemberEndForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    seat = forms.ModelChoiceField(
+    seat = SeatChoiceField(
         label=_("Seat"), queryset=Seat.objects.all(), error_messages={"required": _("Choose the seat.")}
     )
     organisation = forms.ModelChoiceField(
@@ -175,13 +207,8 @@ class InvitationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        language = interface_language()
-        self.fields["seat"].label_from_instance = lambda seat: content.sector_label(seat.sector, language)
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("cc_email") and not cleaned.get("cc_name"):
             self.add_error("cc_name", _("Enter the name of the person who gets the copy."))
         return cleaned
@@ -249,10 +276,10 @@ class InvitationReplyForm(forms.Form):
             if version is not None
             else [(seat.sector, seat.sector)]
         )
-        self.fields["sector"].choices = [("", _("Choose…"))] + codes
+        choice_field(self, "sector").choices = [("", _("Choose…")), *codes]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         outcome = cleaned.get("outcome")
         required: dict[str, Any] = {}
         if outcome == Invitation.Status.ACCEPTED:
@@ -319,7 +346,7 @@ class MeetingForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -337,9 +364,9 @@ class AgendaItemForm(forms.Form):
         help_text=_("Refer to a case only by its review reference: no names or personal codes."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    review = forms.ModelChoiceField(
+    review = ReviewChoiceField(
         label=_("Review discussed"),
-        queryset=None,
+        queryset=Review.objects.none(),
         required=False,
         empty_label=_("No case discussed"),
         help_text=_("Members whose organisation knew the child are marked with a conflict of interest."),
@@ -360,11 +387,7 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from reviews.models import Review
-
-        self.fields["review"].queryset = Review.objects.visible_to(user).order_by("reference")
-        # The pseudonymised reference only: never the child's pseudonym or any name.
-        self.fields["review"].label_from_instance = lambda review: review.reference
+        model_choice_field(self, "review").queryset = Review.objects.visible_to(user).order_by("reference")
 
 
 class MaterialForm(forms.Form):
@@ -430,7 +453,7 @@ class ActionItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Describe the action.")},
     )
-    owner = forms.ModelChoiceField(label=_("Owner (member)"), queryset=Membership.objects.none(), required=False)
+    owner = MemberChoiceField(label=_("Owner (member)"), queryset=Membership.objects.none(), required=False)
     owner_name = forms.CharField(
         label=_("Owner (someone else)"),
         max_length=200,
@@ -442,12 +465,12 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[Membership], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Membership.objects.filter(pk__in=[m.pk for m in members])
-        self.fields["owner"].empty_label = _("Not a member")
-        self.fields["owner"].label_from_instance = lambda member: member.person_name
+        owner = model_choice_field(self, "owner")
+        owner.queryset = Membership.objects.filter(pk__in=[m.pk for m in members])
+        owner.empty_label = _("Not a member")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("owner") and not cleaned.get("owner_name") and "owner" not in self.errors:
             self.add_error("owner", _("Choose the member who owns the action, or write the owner's name."))
         if cleaned.get("owner") and cleaned.get("owner_name"):
@@ -459,14 +482,14 @@ class PilotForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, widget=text_input(), error_messages={"required": _("Enter the title.")}
     )
-    method_version = forms.ModelChoiceField(
+    method_version = VersionChoiceField(
         label=_("Method version tested"),
         queryset=MethodVersion.objects.order_by("-number"),
         error_messages={"required": _("Choose the method version.")},
     )
-    review = forms.ModelChoiceField(
+    review = ReviewChoiceField(
         label=_("Pilot review"),
-        queryset=None,
+        queryset=Review.objects.none(),
         required=False,
         empty_label=_("No review"),
         help_text=_("A review of the type pilot, when the pilot runs on one."),
@@ -482,11 +505,7 @@ class PilotForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from reviews.models import Review
-
-        self.fields["method_version"].label_from_instance = lambda version: str(version)
-        self.fields["review"].queryset = Review.objects.filter(review_type="pilot").order_by("reference")
-        self.fields["review"].label_from_instance = lambda review: review.reference
+        model_choice_field(self, "review").queryset = Review.objects.filter(review_type="pilot").order_by("reference")
 
 
 class FeedbackForm(forms.Form):
@@ -520,7 +539,7 @@ class FeedbackForm(forms.Form):
                     text = code
                 options.append((f"{target}:{code}", f"{text} ({code})" if text != code else code))
             groups.append((str(label), options))
-        self.fields["part"].choices = [("", _("Choose…")), *groups]
+        choice_field(self, "part").choices = [("", _("Choose…")), *groups]
 
     def target(self) -> dict[str, str]:
         target, _sep, code = self.cleaned_data["part"].partition(":")
@@ -529,7 +548,7 @@ class FeedbackForm(forms.Form):
 
 class FeedbackResolveForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Feedback.Status.choices, widget=forms.RadioSelect)
-    resolved_in = forms.ModelChoiceField(
+    resolved_in = VersionChoiceField(
         label=_("Resolved in method version"),
         queryset=MethodVersion.objects.order_by("-number"),
         required=False,
@@ -538,7 +557,3 @@ class FeedbackResolveForm(forms.Form):
     note = forms.CharField(
         label=_("How it was resolved"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["resolved_in"].label_from_instance = lambda version: f"{version} ({version.get_status_display()})"

@@ -83,7 +83,7 @@ def meeting_calendar(meeting: CalendarMeeting, method: str | None = None) -> byt
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["partstat"] = vText("NEEDS-ACTION")
         address.params["rsvp"] = vText("TRUE")
-        event.add("attendee", address, encode=0)
+        event.add("attendee", address, encode=False)
     # The VTIMEZONE covers the years around the meeting: enough for every calendar program, and short.
     first = meeting.starts_at.date() - dt.timedelta(days=366)
     last = meeting.ends_at.date() + dt.timedelta(days=2 * 366)

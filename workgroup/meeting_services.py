@@ -104,7 +104,7 @@ def _check_meeting(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
         errors["end_time"] = [_("Enter the time the meeting ends.")]
     elif start is not None and end <= start:
         errors["end_time"] = [_("The meeting must end after it starts.")]
-    if errors:
+    if errors or day is None or start is None or end is None:
         raise ValidationError(errors)
     zone = timezone.get_default_timezone()
     return dt.datetime.combine(day, start, tzinfo=zone), dt.datetime.combine(day, end, tzinfo=zone)
@@ -207,7 +207,7 @@ def involved_organisation_ids(item: AgendaItem) -> set[int]:
     """Organisations involved in the case an item discusses: those listed on the item and those that
     knew the child of the review's notification."""
     ids = set(item.organisations.values_list("pk", flat=True))
-    if item.review_id is not None:
+    if item.review is not None:
         child = getattr(item.review.notification, "child", None)
         if child is not None:
             ids |= set(child.known_to.values_list("pk", flat=True))
@@ -309,7 +309,7 @@ def material_upload(*, meeting: Meeting, data: dict[str, Any], acting_user: Any)
             errors["file"] = [_("The file is larger than 25 MB.")]
     if meeting.is_cancelled:
         errors["file"] = [_("The meeting is cancelled.")]
-    if errors:
+    if errors or upload is None:
         raise ValidationError(errors)
     material = Material(
         meeting=meeting,
@@ -336,7 +336,8 @@ def material_delete(*, material: Material, acting_user: Any) -> None:
     with transaction.atomic():
         _audit(acting_user, Action.DELETE, material, meeting=material.meeting_id)
         material.delete()
-        transaction.on_commit(partial(storage.delete, name))
+        if name:
+            transaction.on_commit(partial(storage.delete, name))
 
 
 def materials_send(*, meeting_id: int) -> list[Material]:
@@ -436,7 +437,7 @@ def action_item_add(*, meeting: Meeting, data: dict[str, Any], acting_user: Any)
         errors["due_on"] = [
             _("The due date cannot be before the meeting (%(date)s).") % {"date": format_date(meeting.local_date)}
         ]
-    if errors:
+    if errors or due_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
         item = ActionItem.objects.create(

@@ -456,9 +456,8 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The action item is marked done."))
-    return redirect(
-        request.POST.get("next") if _safe_next(request) else reverse("workgroup:meeting_detail", args=[item.meeting_id])
-    )
+    target = request.POST.get("next") or ""
+    return redirect(target if _safe_next(request) else reverse("workgroup:meeting_detail", args=[item.meeting_id]))
 
 
 def _safe_next(request: HttpRequest) -> bool:

@@ -52,7 +52,7 @@ class MeetingRule:
     def nth_weekday(self) -> tuple[int, int] | None:
         """(n, weekday 0=Monday) when the rule is "the n-th weekday of every month", else None."""
         recurrence = _parse_recurrence(self.recurrence, dt.datetime(2000, 1, 1))
-        nth = getattr(recurrence, "_bynweekday", None) or ()
+        nth: tuple[tuple[int, int], ...] = tuple(getattr(recurrence, "_bynweekday", None) or ())
         monthly = getattr(recurrence, "_freq", None) == MONTHLY and getattr(recurrence, "_interval", 1) == 1
         if monthly and len(nth) == 1:
             weekday, n = nth[0]

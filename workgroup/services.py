@@ -56,7 +56,7 @@ def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = Non
     errors: dict[str, list[str]] = {}
     if sector not in {code for code, _label in content.seat_sectors("et")}:
         errors["sector"] = [_("%(value)s is not a sector of the method.") % {"value": sector}]
-    elif Seat.objects.filter(sector=sector).exclude(pk=getattr(seat, "pk", None)).exists():
+    elif Seat.objects.filter(sector=sector).exclude(pk__in=[seat.pk] if seat is not None else []).exists():
         errors["sector"] = [_("This sector already has a seat; change the number of members of that seat.")]
     if size < 1:
         errors["size"] = [_("A seat has at least one member.")]
@@ -75,13 +75,14 @@ def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = Non
                 )
         if errors:
             raise ValidationError(errors)
-        created = seat is None
-        if created:
+        if seat is None:
             seat = Seat.objects.create(sector=sector, size=size, notes=data.get("notes", ""))
+            action = Action.CREATE
         else:
             seat.sector, seat.size, seat.notes = sector, size, data.get("notes", "")
             seat.save(update_fields=["sector", "size", "notes"])
-        _audit(acting_user, Action.CREATE if created else Action.UPDATE, seat, sector=sector, size=size)
+            action = Action.UPDATE
+        _audit(acting_user, action, seat, sector=sector, size=size)
     return seat
 
 
@@ -94,7 +95,7 @@ MEMBER_FIELDS = ("person_name", "email", "user", "organisation", "sector", "term
 
 def _full_on(seat: Seat, start: dt.date, end: dt.date | None, exclude: int | None) -> tuple[dt.date, list[str]] | None:
     """The first day in [start, end] on which the seat has no room left, with who holds it then."""
-    others = list(seat.memberships.overlapping(start, end).exclude(pk=exclude))
+    others = list(seat.memberships.overlapping(start, end).exclude(pk__in=[exclude] if exclude else []))
     # The number of members holding the seat can only rise on a day when someone's term starts.
     for day in sorted({start} | {o.term_start for o in others if o.term_start > start}):
         if end is not None and day > end:
@@ -389,7 +390,7 @@ def _personal_code_errors(fields: dict[str, str]) -> dict[str, list[str]]:
 def feedback_add(*, pilot: Pilot, data: dict[str, Any], acting_user: Any) -> Feedback:
     """A member's feedback on a stage, rule, vocabulary or template of the pilot's method version."""
     errors: dict[str, list[str]] = {}
-    target, code = data.get("target"), (data.get("target_code") or "").strip()
+    target, code = str(data.get("target") or ""), (data.get("target_code") or "").strip()
     if target not in Feedback.Target.values:
         errors["target"] = [_("Choose the part of the method: stage, rule, vocabulary or template.")]
     elif code not in feedback_target_codes(pilot.method_version, target):
