@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -232,7 +233,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"], name="workgroup_meeting_start_idx")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or gettext("Working-group meeting")
 
     @property
     def local_date(self) -> dt.date:

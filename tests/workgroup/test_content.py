@@ -66,3 +66,21 @@ def test_the_method_editor_changes_the_rule_in_a_draft(people, login):
     assert content.text("membership_letter", "et", updated).startswith("Lugupeetud {recipient}")
     page = login(editor).get(reverse("method:detail", kwargs={"number": updated.number})).content.decode()
     assert "FREQ=MONTHLY;BYDAY=+3TH" in page
+
+
+def test_the_demo_working_group_is_loaded_once_with_the_other_demo_data(db, capsys):
+    from django.core.management import call_command
+
+    from workgroup.models import Invitation, Meeting, Membership, Seat
+
+    call_command("load_demo")
+    counts = (Seat.objects.count(), Membership.objects.count(), Invitation.objects.count(), Meeting.objects.count())
+    call_command("load_demo")
+    assert (
+        Seat.objects.count(),
+        Membership.objects.count(),
+        Invitation.objects.count(),
+        Meeting.objects.count(),
+    ) == counts
+    assert counts[0] == 8
+    assert "Demo working group ready: 8 seats" in capsys.readouterr().out

@@ -30,6 +30,12 @@ class Command(BaseCommand):
         version = ensure_seeded()
         people = ensure_demo_people()
         case = ensure_demo_case(people)
+        from workgroup.demo import ensure_demo_workgroup
+
+        group = ensure_demo_workgroup(people, case)
+        self.stdout.write(
+            f"Demo working group ready: {len(group['seats'])} seats, next meeting {group['meeting'].local_date}."
+        )
         self.stdout.write(
             f"Demo data ready: method version {version.number}, {len(people)} demo users, "
             f"notification {case['notification'].reference}, review {case['review'].reference}, "
