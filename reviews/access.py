@@ -16,7 +16,7 @@ from accounts.models import SystemRole
 from audit.log import record_request
 from audit.models import Action, Purpose
 
-from .models import Review
+from .models import Review, ReviewRole
 
 
 def review_purpose(user: object) -> str:
@@ -46,3 +46,10 @@ def record_review_list(request: HttpRequest, reviews: Iterable[Review]) -> None:
         object_type=Review,
         object_ids=[review.pk for review in reviews],
     )
+
+
+def may_manage_milestones(user: object, review: Review) -> bool:
+    """The coordinator and the review's lead reviewer keep its milestones."""
+    if user.has_system_role(SystemRole.COORDINATOR):  # type: ignore[attr-defined]
+        return True
+    return review.memberships.filter(user=user, role=ReviewRole.LEAD_REVIEWER).exists()  # type: ignore[misc]

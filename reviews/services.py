@@ -1,16 +1,18 @@
-"""State changes of reviews: opening one from a screening decision, and its team.
+"""State changes of reviews: opening one from a screening decision, its team and its milestones.
 
 Each function runs in one transaction and writes its audit event inside it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import SystemRole
 from audit.log import record
 from audit.models import Action, Purpose
 from core.dates import today
@@ -112,3 +114,21 @@ def membership_remove(*, membership: ReviewMembership, acting_user: Any) -> None
             detail={"user": membership.user_id, "role": membership.role},
         )
         membership.delete()
+
+
+def milestone_set_completed(*, milestone: Milestone, completed_on: dt.date | None, acting_user: Any) -> Milestone:
+    """Mark a milestone done on `completed_on`, or not done (None). The next deadline moves on."""
+    if completed_on is not None and completed_on > today():
+        raise ValidationError({"completed_on": [_("The date cannot be in the future.")]})
+    with transaction.atomic():
+        milestone.completed_on = completed_on
+        milestone.save(update_fields=["completed_on"])
+        record(
+            actor=acting_user,
+            action=Action.UPDATE,
+            purpose=Purpose.COORDINATION if acting_user.has_system_role(SystemRole.COORDINATOR) else Purpose.REVIEW,
+            obj=milestone,
+            review_id=milestone.review_id,
+            detail={"stage": milestone.stage_code, "completed_on": completed_on.isoformat() if completed_on else None},
+        )
+    return milestone

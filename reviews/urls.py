@@ -9,4 +9,5 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/team/", views.review_team, name="team"),
+    path("<int:pk>/milestones/<int:milestone_pk>/", views.milestone_update, name="milestone_update"),
 ]

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import SystemRole
 from audit.log import record_request
@@ -123,8 +123,30 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestones": milestones,
             "team": _team(review, content, language),
             "is_coordinator": request.user.has_system_role(SystemRole.COORDINATOR),  # type: ignore[union-attr]
+            "can_complete_milestones": review.status == Review.Status.OPEN
+            and access.may_manage_milestones(request.user, review),
         },
     )
+
+
+@login_required
+@require_POST
+def milestone_update(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    """Coordinator or the review's lead reviewer marks a milestone done (today) or not done."""
+    review = access.get_review_for(request, pk)
+    if review.status != Review.Status.OPEN or not access.may_manage_milestones(request.user, review):
+        raise PermissionDenied
+    milestone = get_object_or_404(review.milestones.all(), pk=milestone_pk)
+    done = request.POST.get("done") == "yes"
+    services.milestone_set_completed(
+        milestone=milestone, completed_on=today() if done else None, acting_user=request.user
+    )
+    stage = review.method_version.data.label("stages", milestone.stage_code, interface_language())
+    if done:
+        messages.success(request, _("Stage “%(stage)s” was marked as done.") % {"stage": stage})
+    else:
+        messages.success(request, _("Stage “%(stage)s” was marked as not done.") % {"stage": stage})
+    return redirect("reviews:detail", pk=review.pk)
 
 
 def _team(review: Review, content: Any, language: str) -> list[dict[str, Any]]:

@@ -277,6 +277,14 @@ PAGES: list[Page] = [
     Page("reviews:list", everyone_signed_in(), case_data=True),
     Page("reviews:detail", only(*REVIEW_READERS), kwargs=review_kwargs, case_data=True),
     Page("reviews:team", only("koordinaator"), kwargs=review_kwargs, methods=("GET", "POST"), case_data=True),
+    # Milestones are kept by the coordinator and the review's lead reviewer; the team member may read only.
+    Page(
+        "reviews:milestone_update",
+        only("koordinaator", "analyytik"),
+        kwargs=lambda world: {"pk": world.review.pk, "milestone_pk": world.review.milestones.first().pk},
+        methods=("POST",),
+        html=False,
+    ),
     # Aggregate figures only: management and the coordinator.
     Page("reviews:figures", only("juhtkond", "koordinaator")),
     # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and
