@@ -182,11 +182,10 @@ class InvitationForm(forms.Form):
     to_email = forms.EmailField(
         label=_("To (the organisation's general address)"),
         max_length=254,
+        required=False,
+        help_text=_("Left empty: the organisation's general address from the register."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": _("Enter the organisation's general e-mail address."),
-            "invalid": _("Enter an e-mail address like info@example.ee."),
-        },
+        error_messages={"invalid": _("Enter an e-mail address like info@example.ee.")},
     )
     cc_name = forms.CharField(label=_("Copy to (name)"), max_length=200, required=False, widget=text_input("name"))
     cc_email = forms.EmailField(
@@ -209,6 +208,12 @@ class InvitationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        organisation = cleaned.get("organisation")
+        if not cleaned.get("to_email") and "to_email" not in self.errors:
+            if organisation is not None and organisation.email:
+                cleaned["to_email"] = organisation.email
+            else:
+                self.add_error("to_email", _("Enter the organisation's general e-mail address."))
         if cleaned.get("cc_email") and not cleaned.get("cc_name"):
             self.add_error("cc_name", _("Enter the name of the person who gets the copy."))
         return cleaned

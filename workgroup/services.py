@@ -15,8 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from audit.log import record
 from audit.models import Action, Purpose
@@ -123,7 +123,7 @@ def _check_member(data: dict[str, Any], *, seat: Seat, exclude: int | None = Non
     if sector != seat.sector and not sector.startswith(seat.sector + "."):
         errors["sector"] = [
             _("The member's sector must be within the seat's sector (%(sector)s).")
-            % {"sector": content.sector_label(seat.sector, "et")}
+            % {"sector": content.sector_label(seat.sector, (get_language() or "et")[:2])}
         ]
     else:
         version = content.current_version()

@@ -319,7 +319,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                     acting_user=request.user,
                 )
                 post = request.POST.copy()
-                post["subject"], post["body"] = subject, body
+                post["subject"], post["body"], post["to_email"] = subject, body, data["to_email"]
                 form = InvitationForm(post)
                 form.is_valid()
                 messages.info(request, _("The letter was drafted from the method. Check it, then send it."))

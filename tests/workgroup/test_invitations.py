@@ -279,3 +279,18 @@ def test_a_letter_is_answered_once(group, people):
     with pytest.raises(ValidationError) as error:
         invitation_reply(invitation=waiting, outcome="declined", data={}, acting_user=people["koordinaator"])
     assert "already recorded" in error.value.message_dict["outcome"][0]
+
+
+def test_the_general_address_comes_from_the_register_when_left_empty(seat, municipality, people, login):
+    response = login(people["koordinaator"]).post(
+        reverse("workgroup:invitation_create"), {**letter_form(seat, municipality, to_email=""), "action": "draft"}
+    )
+    assert 'value="vald@naidisvald.example"' in response.content.decode()
+
+
+def test_without_an_organisation_the_address_is_required(seat, municipality, people, login):
+    data = {**letter_form(seat, municipality, to_email="", subject="S", body="B"), "action": "send"}
+    del data["organisation"]
+    response = login(people["koordinaator"]).post(reverse("workgroup:invitation_create"), data)
+    assert "Enter the organisation&#x27;s general e-mail address." in response.content.decode()
+    assert not Invitation.objects.filter(subject="S").exists()
