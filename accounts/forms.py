@@ -4,7 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from method.content import MethodContent
@@ -65,7 +65,7 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "registry_code", "email", "region", "sector"]
         labels = {
-            "name": _("Name"),
+            "name": pgettext_lazy("organisation", "Name"),
             "registry_code": _("Registry code"),
             "email": _("General e-mail address"),
             "region": _("Region"),
