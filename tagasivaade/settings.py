@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "method",
     "notifications",
     "reviews",
+    "chronology",
     "workgroup",
 ]
 
