@@ -1,6 +1,8 @@
 """The working group with the keyboard only (Tab, arrows, Space, Enter and typing; no mouse, no filling
 fields by script), checked with axe-core on the way, including the pages that show errors. Every page of
-the group is also checked with axe for every persona by tests/browser/test_accessibility.py."""
+the group is also checked with axe for every persona by tests/browser/test_accessibility.py.
+
+Kept beside the other browser tests so that they share the one session-wide Chromium."""
 
 from __future__ import annotations
 
@@ -13,6 +15,15 @@ from tests.browser.conftest import assert_accessible, sign_in
 from workgroup.models import Feedback, Invitation
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def group(people, demo_case):
+    """The demo working group (see workgroup/demo.py)."""
+    from workgroup.demo import ensure_demo_workgroup
+
+    return ensure_demo_workgroup(people, demo_case)
+
 
 MAX_TABS = 300
 

@@ -1,11 +1,9 @@
-"""Fixtures of the working-group tests: the demo working group on top of the demo people and case, and
-the browser fixtures (Debian's Chromium, axe-core) for the keyboard-only tests in test_browser.py."""
+"""Fixtures of the working-group tests: the demo working group on top of the demo people and case.
+(The keyboard-only tests are in tests/browser/test_workgroup_keyboard.py, sharing the browser there.)"""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.browser.conftest import browser, context, page  # noqa: F401 (fixtures used by test_browser.py)
 
 
 @pytest.fixture
