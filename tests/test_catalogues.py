@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -40,6 +41,13 @@ def runtime_translations(catalogue: polib._BaseFile) -> dict[tuple[str | None, s
     return found
 
 
+def plural_forms(catalogue: polib.POFile) -> int:
+    """nplurals from the catalogue's Plural-Forms header (Estonian 2, Russian 4 in Django's catalogues)."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+    assert match, "the catalogue has no Plural-Forms header"
+    return int(match.group(1))
+
+
 def describe(entry: polib._BaseEntry) -> str:
     where = ", ".join(f"{path}:{line}" for path, line in entry.occurrences[:2])
     return f"{entry.msgid!r}" + (f" ({where})" if where else "")
@@ -55,8 +63,15 @@ def test_every_message_is_translated(language):
     catalogue = load_catalogue(language)
     untranslated = [e for e in live_entries(catalogue) if not e.translated() and "fuzzy" not in e.flags]
     fuzzy = [entry for entry in live_entries(catalogue) if "fuzzy" in entry.flags]
+    forms = plural_forms(catalogue)
+    missing_forms = [
+        entry
+        for entry in live_entries(catalogue)
+        if entry.msgid_plural and entry.translated() and sum(1 for form in entry.msgstr_plural.values() if form) < forms
+    ]
     problems = [f"untranslated: {describe(entry)}" for entry in untranslated]
     problems += [f"fuzzy: {describe(entry)}" for entry in fuzzy]
+    problems += [f"fewer than the language's {forms} plural forms: {describe(entry)}" for entry in missing_forms]
     assert live_entries(catalogue), f"{language}: the catalogue holds no messages"
     assert not problems, f"{language}: {len(problems)} message(s) need work:\n  " + "\n  ".join(problems[:50])
 
