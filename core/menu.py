@@ -41,6 +41,9 @@ def main_menu(request: HttpRequest) -> list[dict[str, object]]:
     for entry in ENTRIES:
         if entry.roles and not user.has_system_role(*entry.roles):
             continue
-        url = reverse(entry.url_name)
-        entries.append({"url": url, "label": entry.label, "current": request.path.startswith(url) and url != "/"})
+        entries.append({"url": reverse(entry.url_name), "label": entry.label, "current": False})
+    # The entry whose address is the longest prefix of this page's is the current one (only one).
+    matching = [e for e in entries if str(e["url"]) != "/" and request.path.startswith(str(e["url"]))]
+    if matching:
+        max(matching, key=lambda e: len(str(e["url"])))["current"] = True
     return entries

@@ -36,3 +36,17 @@ def test_the_language_switch_offers_each_language_in_its_own_language(estonian_d
     assert 'lang="en"' in page and "English" in page
     assert 'lang="ru"' in page and "Русский" in page
     assert 'lang="et"' in page and "Eesti" in page
+
+
+@pytest.mark.django_db
+def test_the_browser_language_does_not_turn_the_interface_away_from_estonian(estonian_default):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,ru;q=0.8").get(reverse("core:accessibility"))
+    assert '<html lang="et">' in response.content.decode()
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_estonian(estonian_default, settings):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    assert '<html lang="et">' in client.get(reverse("core:accessibility")).content.decode()
