@@ -24,7 +24,7 @@ ENTRIES = (
     MenuEntry("notifications:list", _("Notifications"), (SystemRole.COORDINATOR,)),
     MenuEntry("reviews:list", _("Reviews"), ()),
     MenuEntry("reviews:figures", _("Figures"), (SystemRole.MANAGEMENT, SystemRole.COORDINATOR)),
-    MenuEntry("method:list", _("Method"), (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR)),
+    MenuEntry("method:list", _("Method"), (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)),
     MenuEntry("workgroup:home", _("Working group"), (SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)),
     MenuEntry("workgroup:feedback", _("Method feedback"), (SystemRole.METHOD_EDITOR,)),
     MenuEntry("audit:search", _("Audit log"), (SystemRole.AUDITOR,)),

@@ -36,7 +36,8 @@ from .services import (
     section_to_yaml,
 )
 
-READ_ROLES = (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR)
+# The working group develops and tests the method, so its members read it too.
+READ_ROLES = (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)
 EDIT_ROLES = (SystemRole.METHOD_EDITOR,)
 
 

@@ -226,10 +226,14 @@ PAGES: list[Page] = [
     Page("audit:search", only("audiitor"), case_data=True),
     Page("audit:event", only("audiitor"), case_data=True, kwargs=lambda world: {"sequence": first_audit_event()}),
     Page("audit:export", only("audiitor"), case_data=True, html=False),
-    # --- method: the method editor edits; the coordinator reads; no case data ----------------------------
-    Page("method:list", only("metoodik", "koordinaator")),
-    Page("method:detail", only("metoodik", "koordinaator"), kwargs=lambda world: {"number": 1}),
-    Page("method:diff", only("metoodik", "koordinaator"), kwargs=lambda world: {"number": method_draft_number(world)}),
+    # --- method: the method editor edits; the coordinator and the working group read; no case data --------
+    Page("method:list", only("metoodik", "koordinaator", "tooruhm")),
+    Page("method:detail", only("metoodik", "koordinaator", "tooruhm"), kwargs=lambda world: {"number": 1}),
+    Page(
+        "method:diff",
+        only("metoodik", "koordinaator", "tooruhm"),
+        kwargs=lambda world: {"number": method_draft_number(world)},
+    ),
     Page(
         "method:edit_section",
         only("metoodik"),
