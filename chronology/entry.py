@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     DAY = "day"
     MONTH = "month"
     YEAR = "year"
     APPROXIMATE = "approximate"
 
 
-class YesNo(str, Enum):
+class YesNo(StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
