@@ -836,8 +836,9 @@ class _EntryReader:
 def formula_safe(text: str) -> str:
     """The text, prefixed with an apostrophe when a spreadsheet would take it for a formula.
 
-    The reader drops that apostrophe again, so an exported file reads back as it was written."""
-    if text.startswith(FORMULA_STARTS):
+    The reader drops that apostrophe again, so an exported file reads back as it was written; a text
+    that itself starts with an apostrophe before such a sign gets one more, for the same reason."""
+    if text.startswith(FORMULA_STARTS) or _unescape(text) != text:
         return "'" + text
     return text
 
