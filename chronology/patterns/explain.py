@@ -198,6 +198,19 @@ SENTENCES: dict[str, dict[str, str]] = {
             "({concerns}), зафиксированном в {others}."
         ),
     },
+    "information_not_shared.once": {
+        "et": (
+            "{org} nägi last {start}, ilma et talle oleks teatatud murest ({concerns}), mis oli kirja pandud "
+            "asutuses {others}."
+        ),
+        "en": (
+            "{org} saw the child on {start} without having been told of the concern ({concerns}) recorded by {others}."
+        ),
+        "ru": (
+            "{org} видело ребёнка {start}, не будучи осведомлённым о беспокойстве ({concerns}), зафиксированном "
+            "в {others}."
+        ),
+    },
     "child_not_seen.not_seen": {
         "et": "Asutusel {org} oli ajavahemikul {start} kuni {end} järjest {count}, kus last ei nähtud.",
         "en": "{org} had {count} in a row between {start} and {end} where the child was not seen.",
@@ -482,7 +495,7 @@ def _information_not_shared(detection: Detection, language: str) -> tuple[str, d
     sightings = [entry for entry in detection.supporting if entry.organisation == organisation]
     concerns = [entry for entry in detection.supporting if entry.organisation != organisation]
     codes = sorted({entry.concern for entry in concerns})
-    return "information_not_shared", {
+    return "information_not_shared" if len(sightings) > 1 else "information_not_shared.once", {
         **_span(sightings, language),
         "org": organisation,
         "count": counted("occasions", len(sightings), language),

@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from ..entry import Entry, YesNo
-from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Period, last_true
+from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Period, canonical_key, last_true
 
 
 class Parameters:
@@ -561,7 +561,8 @@ def child_not_seen(context: Context, parameters: Parameters) -> Iterator[Candida
     - `views`: involvement of more than `views_gap` with no entry of the organisation recording the
       child's views, measured from the last entry that recorded them (or the first entry) to the last
       entry before the next one that does. Certain when the span is certain and no entry recording
-      the views may fall strictly inside it.
+      the views may fall strictly inside it. Views recorded by another organisation do not count:
+      hearing the child is each organisation's own practice.
     """
     minimum = parameters.count("min_consecutive_not_seen")
     involvement_types = parameters.codes("not_seen_event_types")
@@ -597,26 +598,38 @@ def _not_seen_runs(organisation: str, involvement: list[Entry], minimum: int) ->
 def _views_gaps(
     organisation: str, entries: list[Entry], involvement_types: frozenset[str], views_gap: Period
 ) -> Iterator[Candidate]:
-    views = IntervalIndex(entry for entry in entries if entry.child_views_recorded == YesNo.YES)
+    views_entries = [entry for entry in entries if entry.child_views_recorded == YesNo.YES]
+    views = IntervalIndex(views_entries)
+    # Involvement entries by earliest date, entries recording the views by latest date: an uncertain
+    # recording splits the involvement only where it certainly falls (where it may fall is `certain`'s
+    # business), and on one day the involvement comes first.
+    events: list[tuple[dt.date, int, tuple[Any, ...], Entry | None]] = [
+        (_lo(entry), 0, canonical_key(entry), entry)
+        for entry in entries
+        if entry.event_type in involvement_types and entry.child_views_recorded != YesNo.YES
+    ]
+    events += [(_hi(entry), 1, canonical_key(entry), entry) for entry in views_entries]
+    events.sort(key=lambda event: event[:3])
+    events.append((dt.date.max, 1, (), None))
     anchor: Entry | None = None
     members: list[Entry] = []
-    for entry in [*entries, None]:
-        if entry is not None and entry.child_views_recorded != YesNo.YES:
-            if entry.event_type in involvement_types:
-                members.append(entry)
+    for _day, is_views, _key, entry in events:
+        if not is_views:
+            assert entry is not None
+            members.append(entry)
             continue
         if members and (anchor is not None or len(members) > 1):
             since = anchor if anchor is not None else members[0]
-            last = members[-1]
+            last = max(members, key=_hi)
             if _hi(last) > views_gap.after(_lo(since)):
-                certain = _lo(last) > views_gap.after(_hi(since)) and not views.possibly_within(
-                    _hi(since) + ONE_DAY, _lo(last) - ONE_DAY
+                certain = _lo(members[-1]) > views_gap.after(_hi(since)) and not views.possibly_within(
+                    _hi(since) + ONE_DAY, _lo(members[-1]) - ONE_DAY
                 )
                 yield Candidate(
                     rule="child_not_seen",
                     subject=(organisation, "views"),
                     start=_lo(members[0]),
-                    end=max(_hi(item) for item in members),
+                    end=_hi(last),
                     organisations=frozenset((organisation,)),
                     supporting=tuple(members),
                     certain=certain,
