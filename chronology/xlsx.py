@@ -17,7 +17,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, cast
 from xml.etree.ElementTree import Element, XMLPullParser
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -42,18 +42,21 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _iterparse(source: IO[bytes], events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
-    """Parse XML in chunks; a document type declaration (entity tricks) is refused."""
-    parser = XMLPullParser(events=events)
+def _elements(source: IO[bytes]) -> Iterator[Element]:
+    """The elements of an XML part as they end, read in chunks; a document type declaration (the way
+    to entity tricks) is refused."""
+    parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
     first = True
     while chunk := source.read(_CHUNK):
         if first and b"<!DOCTYPE" in chunk[:4096].upper():
             raise Unsupported("document type declarations are not allowed")
         first = False
         parser.feed(chunk)
-        yield from parser.read_events()  # type: ignore[misc]
+        for event in parser.read_events():
+            yield cast(Element, event[-1])  # ("end", element): the only events asked for
     parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
+    for event in parser.read_events():
+        yield cast(Element, event[-1])
 
 
 def _text(element: Element) -> str:
@@ -102,7 +105,7 @@ class _Workbook:
             return {}
         found: dict[str, tuple[str, str]] = {}
         with self._open(rels) as source:
-            for _event, element in _iterparse(source):
+            for element in _elements(source):
                 if _local(element.tag) == "Relationship":
                     target = element.get("Target", "")
                     if target.startswith("/"):
@@ -126,7 +129,7 @@ class _Workbook:
         first_id = None
         date1904 = False
         with self._open(workbook_path) as source:
-            for _event, element in _iterparse(source):
+            for element in _elements(source):
                 name = _local(element.tag)
                 if name == "workbookPr":
                     date1904 = element.get("date1904", "0").lower() in ("1", "true")
@@ -151,7 +154,7 @@ class _Workbook:
         if path is None:
             return strings
         with self._open(path) as source:
-            for _event, element in _iterparse(source):
+            for element in _elements(source):
                 if _local(element.tag) == "si":
                     strings.append(_text(element))
                     element.clear()
@@ -166,7 +169,7 @@ class _Workbook:
         custom: dict[int, str] = {}
         formats: list[int] = []
         with self._open(path) as source:
-            for _event, element in _iterparse(source):
+            for element in _elements(source):
                 name = _local(element.tag)
                 if name == "numFmt":
                     custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
@@ -188,7 +191,7 @@ class _Workbook:
         expected = 1
         names: _Names | None = None
         with self._open(self.sheet_path) as source:
-            for _event, element in _iterparse(source):
+            for element in _elements(source):
                 tag = element.tag
                 if not (tag.endswith("}row") or tag == "row"):
                     continue
