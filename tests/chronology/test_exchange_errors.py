@@ -353,12 +353,12 @@ def test_a_folder_is_refused(tmp_path):
 
 
 def test_problems_are_translated_when_they_are_found(monkeypatch):
-    from chronology import dates
+    from chronology import dates, fields
 
     # The catalogues are filled in later; a stand-in translation shows that messages go through gettext
     # each time a file is read, not once when the module is loaded.
-    monkeypatch.setattr(exchange, "_", lambda message: "[et] " + message)
-    monkeypatch.setattr(dates, "_", lambda message: "[et] " + message)
+    for module in (exchange, fields, dates):
+        monkeypatch.setattr(module, "_", lambda message: "[et] " + message)
     result = read(csv_bytes([valid_row(entry_ref=""), valid_row(date="2019-13")]))
     assert [problem.message for problem in result.errors] == [
         "[et] This value is required.",

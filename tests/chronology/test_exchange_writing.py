@@ -126,6 +126,10 @@ def test_api_entries_follow_the_same_rules():
     assert entries_from_mappings([], vocabularies=seed_vocabularies()).errors[0].message == (
         "The chronology has no entries."
     )
+    not_an_object = entries_from_mappings([values, "PA-1"], vocabularies=seed_vocabularies())
+    assert [str(problem) for problem in not_an_object.errors] == [
+        "Entry 1: An entry must be an object with the format's fields."
+    ]
 
 
 # --- round trips of any entry ----------------------------------------------------------------
