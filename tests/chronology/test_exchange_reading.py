@@ -6,11 +6,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chronology.entry import Precision, UncertainDate, YesNo
 from chronology.exchange import ImportResult, Vocabularies, read_chronology
 
-from .builders import EXAMPLE_CSV, csv_bytes, csv_text, read, rows_of, seed_vocabularies, valid_row
+from .builders import EXAMPLE_CSV, csv_bytes, csv_text, read, rows_of, seed_vocabularies, valid_row, xlsx_of
 
 
 def only_entry(result: ImportResult):
@@ -261,3 +262,10 @@ def test_reading_starts_where_an_uploaded_file_stands():
     stream = io.BytesIO(csv_bytes(rows_of(2)))
     stream.seek(0)
     assert len(read_chronology(stream, vocabularies=seed_vocabularies()).entries) == 2
+
+
+def test_an_uploaded_file_is_read_as_it_comes_from_the_form():
+    for name, data in (("asutus.csv", csv_bytes(rows_of(2), bom=True)), ("asutus.xlsx", xlsx_of(rows_of(2)))):
+        upload = SimpleUploadedFile(name, data)
+        result = read_chronology(upload, vocabularies=seed_vocabularies(), filename=upload.name)
+        assert result.ok and [entry.source for entry in result.entries] == [name, name]
