@@ -33,7 +33,7 @@ from typing import Any
 
 from ..entry import Entry
 from .detection import Detection, EntryRef
-from .engine import Candidate, Context, canonical_key, merge
+from .engine import Candidate, Context, canonical_order, merge
 from .rules import RULES, Parameters
 
 RULE_CODES = tuple(RULES)
@@ -57,7 +57,7 @@ def detect(
     unknown = sorted(set(rules) - set(RULES))
     if unknown:
         raise ValueError(f"pattern_rules: unknown rule(s) {', '.join(unknown)} (known: {', '.join(RULES)})")
-    ordered = sorted(entries, key=canonical_key)
+    ordered = canonical_order(entries)
     if not ordered:
         return []
     context = Context(ordered, sectors)
@@ -72,7 +72,7 @@ def detect(
         candidates.extend(rule(context, Parameters(code, values)))
     rank = {code: index for index, code in enumerate(RULES)}
     detections = []
-    for episode in merge(candidates):
+    for episode in merge(candidates, context.rank):
         supporting = tuple(episode.supporting[key] for key in sorted(episode.supporting))
         detections.append(
             Detection(

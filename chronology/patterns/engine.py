@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from core.workdays import UNITS
@@ -39,17 +40,35 @@ def canonical_key(entry: Entry) -> tuple[Any, ...]:
         entry.time or dt.time.min,
         entry.addressee,
         entry.concern,
-        entry.child_seen.value,
-        entry.child_views_recorded.value,
+        entry.child_seen,
+        entry.child_views_recorded,
         entry.shared_with,
         entry.key_event,
         entry.practitioner_role,
         entry.description,
         entry.source_document,
-        date.precision.value,
+        date.precision,
         date.approximate,
         entry.row if entry.row is not None else -1,
     )
+
+
+def canonical_order(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries sorted by `canonical_key`, cheaply: by dates, source and reference first, and on all
+    fields only where those tie (a source's references are unique, so ties are rare)."""
+    items = list(entries)
+    keys = [(e.date.earliest.toordinal(), e.date.latest.toordinal(), e.source, e.entry_ref) for e in items]
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    result: list[Entry] = []
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and keys[order[end]] == keys[order[start]]:
+            end += 1
+        run = [items[index] for index in order[start:end]]
+        result.extend(run if len(run) == 1 else sorted(run, key=canonical_key))
+        start = end
+    return result
 
 
 class Period:
@@ -79,19 +98,18 @@ class Period:
 
 
 class IntervalIndex:
-    """Entries sorted by earliest date, answering "is one of them within [a, b]?" in two senses."""
+    """Entries in canonical order (so by earliest date), answering "is one within [a, b]?" in two senses.
+
+    The rules build these from the context's lists, which are already in canonical order.
+    """
 
     def __init__(self, entries: Iterable[Entry]):
-        self.entries: list[Entry] = sorted(entries, key=canonical_key)
-        self.los = [entry.date.earliest for entry in self.entries]
-        self._prefix_max_latest: list[dt.date] = []
-        latest = dt.date.min
-        for entry in self.entries:
-            latest = max(latest, entry.date.latest)
-            self._prefix_max_latest.append(latest)
-        self._suffix_min_latest: list[dt.date] = [dt.date.max] * (len(self.entries) + 1)
-        for index in range(len(self.entries) - 1, -1, -1):
-            self._suffix_min_latest[index] = min(self._suffix_min_latest[index + 1], self.entries[index].date.latest)
+        self.entries: list[Entry] = list(entries)
+        dates = [entry.date for entry in self.entries]
+        self.los = [date.earliest for date in dates]
+        latests = [date.latest for date in dates]
+        self._prefix_max_latest = list(accumulate(latests, max))
+        self._suffix_min_latest = [*reversed(list(accumulate(reversed(latests), min))), dt.date.max]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -143,18 +161,21 @@ class Context:
     made a week before the chronology ends is not yet unanswered.
     """
 
-    entries: list[Entry]
+    entries: list[Entry]  # in canonical order
     sectors: Mapping[str, str] | None
+    rank: dict[int, int] = field(init=False)  # id(entry) -> its position in `entries`
     by_organisation: dict[str, list[Entry]] = field(init=False)
     horizon_earliest: dt.date = field(init=False)
     horizon_latest: dt.date = field(init=False)
 
     def __post_init__(self) -> None:
+        self.rank = {id(entry): position for position, entry in enumerate(self.entries)}
         groups: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.entries:
             groups[entry.organisation].append(entry)
         self.by_organisation = {code: groups[code] for code in sorted(groups)}
-        self.horizon_earliest = max((entry.date.earliest for entry in self.entries), default=dt.date.min)
+        # Sorted by earliest date: the last entry has the latest earliest date.
+        self.horizon_earliest = self.entries[-1].date.earliest if self.entries else dt.date.min
         self.horizon_latest = max((entry.date.latest for entry in self.entries), default=dt.date.min)
 
     def sector_matches(self, organisation: str, wanted: Sequence[str]) -> bool:
@@ -193,12 +214,12 @@ class Episode:
     start: dt.date
     end: dt.date
     organisations: set[str]
-    supporting: dict[tuple[Any, ...], Entry]
+    supporting: dict[int, Entry]  # by rank
     certain: bool
     parts: list[dict[str, Any]]
 
 
-def merge(candidates: Iterable[Candidate]) -> list[Episode]:
+def merge(candidates: Iterable[Candidate], rank: Mapping[int, int]) -> list[Episode]:
     """One episode per run of candidates of a rule and subject that overlap or touch in time.
 
     An episode is certain when any of its parts is: the pattern then holds whatever the uncertain
@@ -211,7 +232,7 @@ def merge(candidates: Iterable[Candidate]) -> list[Episode]:
     for key in sorted(groups):
         ordered = sorted(
             groups[key],
-            key=lambda c: (c.start, c.end, [canonical_key(entry) for entry in c.supporting]),
+            key=lambda c: (c.start, c.end, [rank[id(entry)] for entry in c.supporting]),
         )
         current: Episode | None = None
         for candidate in ordered:
@@ -219,7 +240,7 @@ def merge(candidates: Iterable[Candidate]) -> list[Episode]:
                 current.end = max(current.end, candidate.end)
                 current.organisations |= candidate.organisations
                 for entry in candidate.supporting:
-                    current.supporting.setdefault(canonical_key(entry), entry)
+                    current.supporting.setdefault(rank[id(entry)], entry)
                 current.certain = current.certain or candidate.certain
                 current.parts.append(candidate.facts)
                 continue
@@ -229,7 +250,7 @@ def merge(candidates: Iterable[Candidate]) -> list[Episode]:
                 start=candidate.start,
                 end=candidate.end,
                 organisations=set(candidate.organisations),
-                supporting={canonical_key(entry): entry for entry in candidate.supporting},
+                supporting={rank[id(entry)]: entry for entry in candidate.supporting},
                 certain=candidate.certain,
                 parts=[candidate.facts],
             )

@@ -419,12 +419,12 @@ def _silence(detection: Detection, language: str) -> tuple[str, dict[str, Any]]:
     first, last = parts[0], parts[-1]
     longest = max(part["days"] for part in parts)
     if len(parts) > 1:
-        end = last["after"].date.earliest if last["after"] is not None else last["end_day"]
+        end = written_text(last["after"].date, language) if last["after"] is not None else day_text(last["end_day"])
         return "silence.many", {
             "limit": period_text(first["max_gap"], language, case="length"),
             "count": counted("times", len(parts), language),
             "start": written_text(first["before"].date, language),
-            "end": day_text(end),
+            "end": end,
             "days": counted("days", longest, language),
         }
     before: Entry = first["before"]

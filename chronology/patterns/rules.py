@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from ..entry import Entry, YesNo
-from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Period, canonical_key, last_true
+from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Period, last_true
 
 
 class Parameters:
@@ -77,11 +77,11 @@ def silence(context: Context, parameters: Parameters) -> Iterator[Candidate]:
     points are the opening entry, every contact and the closing entry, or the end of the chronology.
 
     Between point i and the points after it (sorted by earliest date), the gap is possible when the
-    later points, each placed as late as it may be, all fall after `max_gap` from point i's earliest
-    date; it is certain when the earliest later point falls after `max_gap` from the latest date any
-    point up to i may have, and no contact, of the period or not (one dated only by year may sort
-    before the concern), may fall between the two. The period reported is the silent days between
-    the two points.
+    next point certainly comes after point i and the later points, each placed as late as it may be,
+    all fall after `max_gap` from point i's earliest date; it is certain when the earliest later point
+    falls after `max_gap` from the latest date any point up to i may have, and no contact, of the
+    period or not (one dated only by year may sort before the concern), may fall between the two.
+    The period reported is the silent days between the two points.
     """
     max_gap = parameters.period("max_gap")
     contact_types = parameters.codes("contact_event_types")
@@ -117,9 +117,11 @@ def _silent_gaps(
     for index in range(count - 1):
         earliest, latest, before = spans[index]
         prefix_max_latest = max(prefix_max_latest, latest)
-        if not suffix_min_latest[index + 1] > max_gap.after(earliest):
-            continue
         next_earliest, next_latest, after = spans[index + 1]
+        # A gap needs its two ends in a known order: two contacts both dated "2019" may be a day or a
+        # year apart, and reading them as a year's silence would only restate that the dates are vague.
+        if next_earliest <= latest or not suffix_min_latest[index + 1] > max_gap.after(earliest):
+            continue
         certain = next_earliest > max_gap.after(prefix_max_latest) and not contacts.possibly_within(
             prefix_max_latest + ONE_DAY, next_earliest - ONE_DAY
         )
@@ -491,15 +493,14 @@ def information_not_shared(context: Context, parameters: Parameters) -> Iterator
         else:
             next_other[position] = next_other[position + 1]
 
+    # Per organisation, the entries that told it, in canonical order (one naming it twice is harmless).
     tellings: dict[str, list[Entry]] = defaultdict(list)
     for entry in context.entries:
-        told = set()
-        if entry.event_type in sharing_types and entry.addressee:
-            told.add(entry.addressee)
-        if shared_with_counts:
-            told.update(entry.shared_with)
-        for code in told:
-            tellings[code].append(entry)
+        if entry.addressee and entry.event_type in sharing_types:
+            tellings[entry.addressee].append(entry)
+        if shared_with_counts and entry.shared_with:
+            for code in entry.shared_with:
+                tellings[code].append(entry)
 
     for organisation, entries in context.by_organisation.items():
         sightings = [entry for entry in entries if entry.child_seen == YesNo.YES]
@@ -570,7 +571,7 @@ def child_not_seen(context: Context, parameters: Parameters) -> Iterator[Candida
     for organisation, entries in context.by_organisation.items():
         involvement = [entry for entry in entries if entry.event_type in involvement_types]
         yield from _not_seen_runs(organisation, involvement, minimum)
-        yield from _views_gaps(organisation, entries, involvement_types, views_gap)
+        yield from _views_gaps(context, organisation, entries, involvement_types, views_gap)
 
 
 def _not_seen_runs(organisation: str, involvement: list[Entry], minimum: int) -> Iterator[Candidate]:
@@ -596,21 +597,22 @@ def _not_seen_runs(organisation: str, involvement: list[Entry], minimum: int) ->
 
 
 def _views_gaps(
-    organisation: str, entries: list[Entry], involvement_types: frozenset[str], views_gap: Period
+    context: Context, organisation: str, entries: list[Entry], involvement_types: frozenset[str], views_gap: Period
 ) -> Iterator[Candidate]:
     views_entries = [entry for entry in entries if entry.child_views_recorded == YesNo.YES]
     views = IntervalIndex(views_entries)
     # Involvement entries by earliest date, entries recording the views by latest date: an uncertain
     # recording splits the involvement only where it certainly falls (where it may fall is `certain`'s
     # business), and on one day the involvement comes first.
-    events: list[tuple[dt.date, int, tuple[Any, ...], Entry | None]] = [
-        (_lo(entry), 0, canonical_key(entry), entry)
+    rank = context.rank
+    events: list[tuple[dt.date, int, int, Entry | None]] = [
+        (_lo(entry), 0, rank[id(entry)], entry)
         for entry in entries
         if entry.event_type in involvement_types and entry.child_views_recorded != YesNo.YES
     ]
-    events += [(_hi(entry), 1, canonical_key(entry), entry) for entry in views_entries]
+    events += [(_hi(entry), 1, rank[id(entry)], entry) for entry in views_entries]
     events.sort(key=lambda event: event[:3])
-    events.append((dt.date.max, 1, (), None))
+    events.append((dt.date.max, 1, -1, None))
     anchor: Entry | None = None
     members: list[Entry] = []
     for _day, is_views, _key, entry in events:

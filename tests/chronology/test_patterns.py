@@ -127,6 +127,30 @@ def test_a_contact_dated_only_by_year_makes_a_long_gap_uncertain(rules):
     assert all(detection.uncertain for detection in detections)
 
 
+def test_no_silence_is_read_between_entries_whose_order_is_unknown(rules):
+    entries = [
+        entry("k1", "2019", "KOV-01", "concern_recorded", concern="physical_neglect"),
+        entry("v1", "2019", "KOV-01", "home_visit"),
+        entry("v2", "2019", "PEREARST-01", "contact"),
+        entry("x1", "2019", "POLITSEI-01", "police_call"),
+    ]
+    assert found(entries, rules, "silence") == []
+
+
+def test_silences_on_both_sides_of_a_contact_of_uncertain_date_are_one_episode(rules):
+    entries = [
+        entry("k1", "2019-01-08", "KOV-01", "concern_recorded", concern="physical_neglect"),
+        entry("v1", "~2019-06-10", "KOV-01", "home_visit"),
+        entry("v2", "2019-11-04", "KOV-01", "home_visit"),
+    ]
+    [silence] = found(entries, rules, "silence", language="en")
+    assert refs(silence) == ["k1", "v1", "v2"]
+    assert silence.explain().startswith(
+        "No organisation was in contact with the child or family for more than 90 days at a time, 2 times "
+        "between 08.01.2019 and 04.11.2019, while a concern was open; the longest gap was "
+    )
+
+
 # --- unanswered_referral -------------------------------------------------------------------------------------
 
 
