@@ -33,8 +33,8 @@ from typing import Any
 
 from ..entry import Entry
 from .detection import Detection, EntryRef
-from .engine import Candidate, Context, canonical_order, merge
-from .rules import RULES, Parameters
+from .engine import Candidate, Context, Parameters, canonical_order, merge
+from .rules import RULES
 
 RULE_CODES = tuple(RULES)
 

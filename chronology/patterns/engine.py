@@ -256,3 +256,42 @@ def merge(candidates: Iterable[Candidate], rank: Mapping[int, int]) -> list[Epis
             )
             episodes.append(current)
     return episodes
+
+
+class Parameters:
+    """A rule's `parameters` from the method, read by kind, failing with the parameter's name."""
+
+    def __init__(self, rule: str, values: Mapping[str, Any]):
+        self.rule = rule
+        self.values = values
+
+    def _get(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise ValueError(f"pattern_rules.{self.rule}.parameters: {name} is missing") from None
+
+    def period(self, name: str) -> Period:
+        return Period(self._get(name), where=f"pattern_rules.{self.rule}.parameters.{name}")
+
+    def codes(self, name: str) -> frozenset[str]:
+        return frozenset(self._get(name))
+
+    def sectors(self, name: str) -> tuple[str, ...]:
+        return tuple(self._get(name))
+
+    def count(self, name: str) -> int:
+        return int(self._get(name))
+
+    def flag(self, name: str) -> bool:
+        return bool(self._get(name))
+
+
+def lo(entry: Entry) -> dt.date:
+    """The first day the entry may have happened on."""
+    return entry.date.earliest
+
+
+def hi(entry: Entry) -> dt.date:
+    """The last day the entry may have happened on."""
+    return entry.date.latest

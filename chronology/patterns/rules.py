@@ -11,7 +11,8 @@ reading. For each condition of a rule:
 - a window "within P after E" (E's own day included) is widest as [E.earliest, P after E.latest] and
   narrowest as [E.latest, P after E.earliest].
 
-Sweeps run over entries sorted by earliest date; each rule documents the rest of its reading.
+Sweeps run over entries sorted by earliest date; each rule documents the rest of its reading. The
+two rules about the child and what organisations knew are in `child.py`.
 """
 
 from __future__ import annotations
@@ -19,50 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
-from ..entry import Entry, YesNo
-from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Period, last_true
-
-
-class Parameters:
-    """A rule's `parameters` from the method, read by kind, failing with the parameter's name."""
-
-    def __init__(self, rule: str, values: Mapping[str, Any]):
-        self.rule = rule
-        self.values = values
-
-    def _get(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise ValueError(f"pattern_rules.{self.rule}.parameters: {name} is missing") from None
-
-    def period(self, name: str) -> Period:
-        return Period(self._get(name), where=f"pattern_rules.{self.rule}.parameters.{name}")
-
-    def codes(self, name: str) -> frozenset[str]:
-        return frozenset(self._get(name))
-
-    def sectors(self, name: str) -> tuple[str, ...]:
-        return tuple(self._get(name))
-
-    def count(self, name: str) -> int:
-        return int(self._get(name))
-
-    def flag(self, name: str) -> bool:
-        return bool(self._get(name))
-
-
-def _lo(entry: Entry) -> dt.date:
-    return entry.date.earliest
-
-
-def _hi(entry: Entry) -> dt.date:
-    return entry.date.latest
-
+from ..entry import Entry
+from .child import child_not_seen, information_not_shared
+from .engine import EMPTY_INDEX, ONE_DAY, Candidate, Context, IntervalIndex, Parameters, Period, hi, last_true, lo
 
 # --- silence -------------------------------------------------------------------------------------------------
 
@@ -106,7 +70,7 @@ def _silent_gaps(
     context: Context, max_gap: Period, contacts: IntervalIndex, points: list[Entry], *, closed: bool
 ) -> Iterator[Candidate]:
     # (earliest, latest, entry); the end of the chronology is a point without an entry.
-    spans: list[tuple[dt.date, dt.date, Entry | None]] = [(_lo(p), _hi(p), p) for p in points]
+    spans: list[tuple[dt.date, dt.date, Entry | None]] = [(lo(p), hi(p), p) for p in points]
     if not closed:
         spans.append((context.horizon_earliest, context.horizon_latest, None))
     count = len(spans)
@@ -183,17 +147,17 @@ def unanswered_referral(context: Context, parameters: Parameters) -> Iterator[Ca
         if not context.sector_matches(addressee, addressee_sectors):
             continue
         index = answers.get(addressee, EMPTY_INDEX)
-        narrow_deadline = within.after(_lo(request))
-        wide_deadline = within.after(_hi(request))
+        narrow_deadline = within.after(lo(request))
+        wide_deadline = within.after(hi(request))
         if narrow_deadline > context.horizon_latest:
             continue
-        if index.certainly_within(_hi(request), narrow_deadline):
+        if index.certainly_within(hi(request), narrow_deadline):
             continue
-        certain = wide_deadline <= context.horizon_earliest and not index.possibly_within(_lo(request), wide_deadline)
+        certain = wide_deadline <= context.horizon_earliest and not index.possibly_within(lo(request), wide_deadline)
         yield Candidate(
             rule="unanswered_referral",
             subject=(request.organisation, addressee),
-            start=_lo(request),
+            start=lo(request),
             end=wide_deadline,
             organisations=frozenset((request.organisation, addressee)),
             supporting=(request,),
@@ -236,13 +200,13 @@ def was_not_brought(context: Context, parameters: Parameters) -> Iterator[Candid
         unfollowed: list[Entry] = []
         certainly_unfollowed: list[bool] = []
         for miss in misses:
-            narrow_end = follow_within.after(_lo(miss))
-            if narrow_end > context.horizon_latest or follow_ups.certainly_within(_hi(miss), narrow_end):
+            narrow_end = follow_within.after(lo(miss))
+            if narrow_end > context.horizon_latest or follow_ups.certainly_within(hi(miss), narrow_end):
                 continue
-            wide_end = follow_within.after(_hi(miss))
+            wide_end = follow_within.after(hi(miss))
             unfollowed.append(miss)
             certainly_unfollowed.append(
-                wide_end <= context.horizon_earliest and not follow_ups.possibly_within(_lo(miss), wide_end)
+                wide_end <= context.horizon_earliest and not follow_ups.possibly_within(lo(miss), wide_end)
             )
 
         groups = _MissedGroups(
@@ -305,21 +269,21 @@ class _MissedGroups(_Groups):
 
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
-        escalation_end = self.escalation_within.after(_lo(tail))
+        escalation_end = self.escalation_within.after(lo(tail))
         return (
-            _lo(tail) <= self.window.after(_hi(head))
+            lo(tail) <= self.window.after(hi(head))
             and escalation_end <= self.context.horizon_latest
-            and not self.escalations.certainly_within(_hi(head), escalation_end)
+            and not self.escalations.certainly_within(hi(head), escalation_end)
         )
 
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
-        escalation_end = self.escalation_within.after(_hi(tail))
+        escalation_end = self.escalation_within.after(hi(tail))
         return (
             all(self.certainly_unfollowed[first : last + 1])
-            and _hi(tail) <= self.window.after(_lo(head))
+            and hi(tail) <= self.window.after(lo(head))
             and escalation_end <= self.context.horizon_earliest
-            and not self.escalations.possibly_within(_lo(head), escalation_end)
+            and not self.escalations.possibly_within(lo(head), escalation_end)
         )
 
 
@@ -357,8 +321,8 @@ def _group_candidate(
     return Candidate(
         rule=rule,
         subject=subject,
-        start=min(_lo(entry) for entry in supporting),
-        end=max(_hi(entry) for entry in supporting),
+        start=min(lo(entry) for entry in supporting),
+        end=max(hi(entry) for entry in supporting),
         organisations=frozenset(entry.organisation for entry in supporting),
         supporting=supporting,
         certain=certain,
@@ -423,11 +387,11 @@ class _ConcernGroups(_Groups):
 
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
-        return _lo(tail) <= self.window.after(_hi(head)) and not self.escalations.certainly_within(_hi(head), _lo(tail))
+        return lo(tail) <= self.window.after(hi(head)) and not self.escalations.certainly_within(hi(head), lo(tail))
 
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
-        return _hi(tail) <= self.window.after(_lo(head)) and not self.escalations.possibly_within(_lo(head), _hi(tail))
+        return hi(tail) <= self.window.after(lo(head)) and not self.escalations.possibly_within(lo(head), hi(tail))
 
 
 def _first_reaching_organisations(records: list[Entry], minimum: int) -> list[int]:
@@ -450,196 +414,6 @@ def _first_reaching_organisations(records: list[Entry], minimum: int) -> list[in
     return reach
 
 
-# --- information_not_shared ----------------------------------------------------------------------------------
-
-
-def information_not_shared(context: Context, parameters: Parameters) -> Iterator[Candidate]:
-    """An organisation saw the child (`child_seen` yes) on a later day than another organisation
-    recorded a concern, within `window` of it, without having been told in between.
-
-    "Told" is any entry (by anyone) of a sharing type addressed to it, or, with `shared_with_counts`,
-    any entry naming it in `shared_with`, from the concern's day to the sighting's day, both included
-    (shared on the day of the contact counts as shared before it). A concern and a sighting on the same
-    day are not counted: their order is unknown.
-
-    For each sighting, the concerns it may be about are found by position among all concerns sorted by
-    earliest date: recorded on a possibly earlier day, not before the last certain telling, with the
-    sighting at most `window` after the concern's earliest date. Each sighting supports its detection
-    with the earliest and the latest such concern; the detections about one organisation's sightings
-    are merged into episodes whatever organisations the concerns came from.
-    """
-    window = parameters.period("window")
-    sharing_types = parameters.codes("sharing_event_types")
-    shared_with_counts = parameters.flag("shared_with_counts")
-    concerns = [entry for entry in context.entries if entry.concern]
-    if not concerns:
-        return
-    concern_los = [_lo(entry) for entry in concerns]
-    window_ends = [window.after(day) for day in concern_los]  # non-decreasing
-    positions: dict[str, list[int]] = defaultdict(list)
-    for position, entry in enumerate(concerns):
-        positions[entry.organisation].append(position)
-    # previous_other[i]: the last position <= i whose organisation differs from concerns[i]'s.
-    previous_other = [-1] * len(concerns)
-    next_other = [len(concerns)] * len(concerns)
-    for position in range(1, len(concerns)):
-        if concerns[position].organisation != concerns[position - 1].organisation:
-            previous_other[position] = position - 1
-        else:
-            previous_other[position] = previous_other[position - 1]
-    for position in range(len(concerns) - 2, -1, -1):
-        if concerns[position].organisation != concerns[position + 1].organisation:
-            next_other[position] = position + 1
-        else:
-            next_other[position] = next_other[position + 1]
-
-    # Per organisation, the entries that told it, in canonical order (one naming it twice is harmless).
-    tellings: dict[str, list[Entry]] = defaultdict(list)
-    for entry in context.entries:
-        if entry.addressee and entry.event_type in sharing_types:
-            tellings[entry.addressee].append(entry)
-        if shared_with_counts and entry.shared_with:
-            for code in entry.shared_with:
-                tellings[code].append(entry)
-
-    for organisation, entries in context.by_organisation.items():
-        sightings = [entry for entry in entries if entry.child_seen == YesNo.YES]
-        if not sightings:
-            continue
-        told_index = IntervalIndex(tellings.get(organisation, ()))
-        # Tellings by latest date, with the running maximum of their earliest dates: the last day a
-        # telling certainly before a given day may have happened.
-        by_latest = sorted(tellings.get(organisation, ()), key=_hi)
-        told_latest = [_hi(entry) for entry in by_latest]
-        told_running_earliest: list[dt.date] = []
-        running = dt.date.min
-        for entry in by_latest:
-            running = max(running, _lo(entry))
-            told_running_earliest.append(running)
-        own = positions.get(organisation, [])
-        for sighting in sightings:
-            start = bisect_left(window_ends, _lo(sighting))
-            told_before = bisect_right(told_latest, _lo(sighting))
-            if told_before:
-                start = max(start, bisect_right(concern_los, told_running_earliest[told_before - 1]))
-            end = bisect_left(concern_los, _hi(sighting)) - 1
-            if start > end:
-                continue
-            own_in_range = bisect_right(own, end) - bisect_left(own, start)
-            if own_in_range == end - start + 1:
-                continue
-            earliest = start if concerns[start].organisation != organisation else next_other[start]
-            latest = end if concerns[end].organisation != organisation else previous_other[end]
-            witnesses = (concerns[earliest],) if earliest == latest else (concerns[earliest], concerns[latest])
-            certain = any(
-                _hi(concern) < _lo(sighting)
-                and _hi(sighting) <= window.after(_lo(concern))
-                and not told_index.possibly_within(_lo(concern), _hi(sighting))
-                for concern in witnesses
-            )
-            yield Candidate(
-                rule="information_not_shared",
-                subject=(organisation,),
-                start=_lo(concerns[earliest]),
-                end=_hi(sighting),
-                organisations=frozenset({organisation, *(concern.organisation for concern in witnesses)}),
-                supporting=(*witnesses, sighting),
-                certain=certain,
-                facts={"organisation": organisation},
-            )
-
-
-# --- child_not_seen ------------------------------------------------------------------------------------------
-
-
-def child_not_seen(context: Context, parameters: Parameters) -> Iterator[Candidate]:
-    """Two findings about one organisation's entries of `not_seen_event_types` (network meetings are not
-    among them in the seed: the child is not usually there):
-
-    - `not_seen`: `min_consecutive_not_seen` or more consecutive entries with `child_seen` no. An
-      entry with `child_seen` yes or unknown breaks the run. The run is read in order of earliest
-      date; it is certain when no breaking entry may fall between its first and last day.
-    - `views`: involvement of more than `views_gap` with no entry of the organisation recording the
-      child's views, measured from the last entry that recorded them (or the first entry) to the last
-      entry before the next one that does. Certain when the span is certain and no entry recording
-      the views may fall strictly inside it. Views recorded by another organisation do not count:
-      hearing the child is each organisation's own practice.
-    """
-    minimum = parameters.count("min_consecutive_not_seen")
-    involvement_types = parameters.codes("not_seen_event_types")
-    views_gap = parameters.period("views_gap")
-    for organisation, entries in context.by_organisation.items():
-        involvement = [entry for entry in entries if entry.event_type in involvement_types]
-        yield from _not_seen_runs(organisation, involvement, minimum)
-        yield from _views_gaps(context, organisation, entries, involvement_types, views_gap)
-
-
-def _not_seen_runs(organisation: str, involvement: list[Entry], minimum: int) -> Iterator[Candidate]:
-    breakers = IntervalIndex(entry for entry in involvement if entry.child_seen != YesNo.NO)
-    run: list[Entry] = []
-    for entry in [*involvement, None]:
-        if entry is not None and entry.child_seen == YesNo.NO:
-            run.append(entry)
-            continue
-        if len(run) >= minimum:
-            first, last = run[0], run[-1]
-            yield Candidate(
-                rule="child_not_seen",
-                subject=(organisation, "not_seen"),
-                start=_lo(first),
-                end=max(_hi(item) for item in run),
-                organisations=frozenset((organisation,)),
-                supporting=tuple(run),
-                certain=not breakers.possibly_within(_lo(first), _hi(last)),
-                facts={"variant": "not_seen"},
-            )
-        run = []
-
-
-def _views_gaps(
-    context: Context, organisation: str, entries: list[Entry], involvement_types: frozenset[str], views_gap: Period
-) -> Iterator[Candidate]:
-    views_entries = [entry for entry in entries if entry.child_views_recorded == YesNo.YES]
-    views = IntervalIndex(views_entries)
-    # Involvement entries by earliest date, entries recording the views by latest date: an uncertain
-    # recording splits the involvement only where it certainly falls (where it may fall is `certain`'s
-    # business), and on one day the involvement comes first.
-    rank = context.rank
-    events: list[tuple[dt.date, int, int, Entry | None]] = [
-        (_lo(entry), 0, rank[id(entry)], entry)
-        for entry in entries
-        if entry.event_type in involvement_types and entry.child_views_recorded != YesNo.YES
-    ]
-    events += [(_hi(entry), 1, rank[id(entry)], entry) for entry in views_entries]
-    events.sort(key=lambda event: event[:3])
-    events.append((dt.date.max, 1, -1, None))
-    anchor: Entry | None = None
-    members: list[Entry] = []
-    for _day, is_views, _key, entry in events:
-        if not is_views:
-            assert entry is not None
-            members.append(entry)
-            continue
-        if members and (anchor is not None or len(members) > 1):
-            since = anchor if anchor is not None else members[0]
-            last = max(members, key=_hi)
-            if _hi(last) > views_gap.after(_lo(since)):
-                certain = _lo(members[-1]) > views_gap.after(_hi(since)) and not views.possibly_within(
-                    _hi(since) + ONE_DAY, _lo(members[-1]) - ONE_DAY
-                )
-                yield Candidate(
-                    rule="child_not_seen",
-                    subject=(organisation, "views"),
-                    start=_lo(members[0]),
-                    end=_hi(last),
-                    organisations=frozenset((organisation,)),
-                    supporting=tuple(members),
-                    certain=certain,
-                    facts={"variant": "views", "since": anchor, "days": (_hi(last) - _lo(since)).days},
-                )
-        anchor, members = entry, []
-
-
 # --- closure_then_rereferral ---------------------------------------------------------------------------------
 
 
@@ -654,21 +428,21 @@ def closure_then_rereferral(context: Context, parameters: Parameters) -> Iterato
     closing_types = parameters.codes("closing_event_types")
     window = parameters.period("window")
     rereferrals = [entry for entry in context.entries if entry.event_type in parameters.codes("rereferral_event_types")]
-    los = [_lo(entry) for entry in rereferrals]
+    los = [lo(entry) for entry in rereferrals]
     for closure in context.entries:
         if closure.event_type not in closing_types:
             continue
-        narrow_end = window.after(_lo(closure))
-        wide_end = window.after(_hi(closure))
+        narrow_end = window.after(lo(closure))
+        wide_end = window.after(hi(closure))
         witness: Entry | None = None
         certain = False
-        for position in range(bisect_right(los, _hi(closure)), bisect_right(los, narrow_end)):
-            if _hi(rereferrals[position]) <= narrow_end:
+        for position in range(bisect_right(los, hi(closure)), bisect_right(los, narrow_end)):
+            if hi(rereferrals[position]) <= narrow_end:
                 witness, certain = rereferrals[position], True
                 break
         if witness is None:
-            for position in range(bisect_left(los, _lo(closure)), bisect_right(los, wide_end)):
-                if _hi(rereferrals[position]) > _lo(closure):
+            for position in range(bisect_left(los, lo(closure)), bisect_right(los, wide_end)):
+                if hi(rereferrals[position]) > lo(closure):
                     witness = rereferrals[position]
                     break
         if witness is None:
@@ -677,8 +451,8 @@ def closure_then_rereferral(context: Context, parameters: Parameters) -> Iterato
         yield Candidate(
             rule="closure_then_rereferral",
             subject=tuple(sorted(organisations)),
-            start=_lo(closure),
-            end=_hi(witness),
+            start=lo(closure),
+            end=hi(witness),
             organisations=organisations,
             supporting=(closure, witness),
             certain=certain,
