@@ -25,8 +25,10 @@ a reviewer to confirm; it never merges anything itself. A pair is suggested when
   `min_similarity` (0.4). Both are set operations on values prepared once per entry, so a candidate
   pair costs microseconds; difflib's ratio was tried and was a hundred times slower.
 
-Candidates are found through an index by event type and day, so 10,000 entries take a fraction of a
-second rather than comparing every pair; only uncertain dates are compared by interval.
+Candidates are found through an index by event type, recipient, day and organisation, so 10,000
+entries take a fraction of a second rather than comparing every pair; uncertain dates are found by
+bisection and a sweep over intervals. The cost grows with the pairs the definition admits: hundreds
+of entries of one event type by several agencies on the same day would all be compared.
 """
 
 from __future__ import annotations
@@ -189,13 +191,14 @@ def suggest_duplicates(
             texts[index] = _Text(entries[index].description)
         return texts[index]
 
-    exact: dict[tuple[str, str, dt.date], list[int]] = defaultdict(list)
+    # Exact days by group and day, each day's entries by organisation (pairs are across organisations).
+    exact: dict[tuple[str, str, dt.date], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     exact_days: dict[tuple[str, str], list[tuple[dt.date, int]]] = defaultdict(list)
     uncertain: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, entry in enumerate(entries):
         group = (entry.event_type, _recipient(entry))
         if entry.date.is_exact:
-            exact[(*group, entry.date.earliest)].append(index)
+            exact[(*group, entry.date.earliest)][entry.organisation].append(index)
             exact_days[group].append((entry.date.earliest, index))
         else:
             uncertain[group].append(index)
@@ -205,17 +208,24 @@ def suggest_duplicates(
     candidates: set[tuple[int, int]] = set()
 
     def consider(i: int, j: int) -> None:
-        if i != j and entries[i].organisation != entries[j].organisation:
-            candidates.add((min(i, j), max(i, j)))
+        if entries[i].organisation != entries[j].organisation:
+            candidates.add((i, j) if i < j else (j, i))
 
     # Exact days: the same group on the same day or up to max_days_apart later.
-    for (event_type, recipient, day), indexes in exact.items():
+    for (event_type, recipient, day), by_organisation in list(exact.items()):
         for offset in range(max_days_apart + 1):
-            others = exact.get((event_type, recipient, day + dt.timedelta(days=offset)), [])
-            for i in indexes:
-                for j in others:
-                    consider(i, j)
-    # Uncertain dates: every entry of the same group whose interval overlaps.
+            later = exact.get((event_type, recipient, day + dt.timedelta(days=offset)))
+            if not later:
+                continue
+            for organisation, indexes in by_organisation.items():
+                for other_organisation, others in later.items():
+                    if other_organisation == organisation:
+                        continue
+                    for i in indexes:
+                        for j in others:
+                            candidates.add((i, j) if i < j else (j, i))
+    # Uncertain dates: every entry of the same group whose interval overlaps, found by bisection among
+    # the exact days and by a sweep in order of earliest day among the uncertain ones.
     for group, indexes in uncertain.items():
         days = exact_days.get(group, [])
         for i in indexes:
@@ -224,10 +234,13 @@ def suggest_duplicates(
             high = bisect.bisect_right(days, (date.latest, len(entries)))
             for _day, j in days[low:high]:
                 consider(i, j)
-            for j in indexes:
-                other = entries[j].date
-                if other.earliest <= date.latest and date.earliest <= other.latest:
-                    consider(i, j)
+        indexes.sort(key=lambda index: entries[index].date.earliest)
+        for position, i in enumerate(indexes):
+            latest = entries[i].date.latest
+            for j in indexes[position + 1 :]:
+                if entries[j].date.earliest > latest:
+                    break
+                consider(i, j)
 
     found: list[tuple[int, int, float]] = []
     for i, j in candidates:

@@ -250,3 +250,11 @@ def test_ten_thousand_entries_are_checked_for_duplicates_in_well_under_a_few_sec
         assert (original.entry_ref, copy.entry_ref) in suggested
     assert len(summary.duplicates) < 2 * len(copies), "unrelated entries are rarely suggested"
     assert elapsed < 5, f"10,000 entries took {elapsed:.1f} s"
+
+
+def test_many_entries_of_one_organisation_on_one_day_are_not_compared_with_each_other():
+    same_day = [entry(f"H-{number}", **HOSPITAL) for number in range(5_000)]
+    same_month = [entry(f"M-{number}", "2019-10", **HOSPITAL) for number in range(2_000)]
+    started = time.perf_counter()
+    assert suggest_duplicates(merge([same_day + same_month])) == []
+    assert time.perf_counter() - started < 2
