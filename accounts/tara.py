@@ -15,7 +15,8 @@ does differently from what TARA needs, is overridden here:
   with the `state`, and `acr` at least `TARA_MIN_ACR` (low < substantial < high). The base checks
   none of `iss`, `aud` or `acr`.
 - People are matched on `sub` only (`EE` + personal code → `User.personal_code`), never on e-mail
-  (which TARA does not send), and are never created: an administrator makes accounts beforehand.
+  (which TARA does not send), and are never created: an administrator makes accounts beforehand —
+  except a contact invited to answer an information request (`inquiries.services`).
 - The client authenticates to the token endpoint with `client_secret_basic`, as TARA requires.
 - The callback calls the backend directly, not `django.contrib.auth.authenticate`, so that a refusal
   carries its reason to the audit log and to the refusal page (the base swallows it into a redirect),
@@ -317,6 +318,12 @@ class TaraBackend(OIDCAuthenticationBackend):
         claims = self.get_userinfo(access_token, id_token, payload)
         self.verify_claims(claims)
         user = self.filter_users_by_claims(claims).first()
+        if user is None:
+            # The one exception to "never created": a contact the coordinator invited to answer an
+            # information request gets an account bound to that request only.
+            from inquiries.services import contributor_bind_first_sign_in
+
+            user = contributor_bind_first_sign_in(personal_code=claims["sub"][2:])
         if user is None:
             raise TaraRefused("no_account", claims["sub"])
         if not user.is_active:

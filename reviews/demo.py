@@ -210,4 +210,7 @@ def ensure_demo_case(users: dict[str, Any]) -> dict[str, Any]:
             known_to=[organisations[code] for code in (SCHOOL, MUNICIPALITY) if code in organisations],
             household=[{"relationship": "father", "risk_factors": ["substance_use"], "note": ""}],
         )
+    from inquiries.demo import ensure_demo_inquiries
+
+    ensure_demo_inquiries(users, review)
     return {"notification": notification, "review": review, "open_notification": open_notification}

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "reviews",
     "chronology",
     "workgroup",
+    "inquiries",
 ]
 
 MIDDLEWARE = [
@@ -238,12 +239,15 @@ DUE_WORK_PRODUCERS: list[str] = [
     "audit.due.enqueue_chain_check",
     "workgroup.due.enqueue_materials",
     "reviews.due.enqueue_deadline_alerts",
+    "inquiries.due.enqueue_reminders",
 ]
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
+# The address links in e-mails point at (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tagasivaade@sotsiaalkindlustusamet.ee")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("method/", include("method.urls")),
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reviews/", include("inquiries.urls")),
     path("workgroup/", include("workgroup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

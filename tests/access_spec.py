@@ -165,6 +165,19 @@ def workgroup_pk(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {"pk": workgroup(world)[key].pk}
 
 
+def inquiries(world: World) -> dict[str, Any]:
+    """The demo review's involvements and information requests (inquiries/demo.py), made once per world."""
+    if "inquiries" not in world.extra:
+        from inquiries.demo import ensure_demo_inquiries
+
+        world.extra["inquiries"] = ensure_demo_inquiries(world.people, world.review)
+    return world.extra["inquiries"]
+
+
+def inquiry_pk(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": inquiries(world)[key].pk}
+
+
 # Who reads a review's pages and its notification: the coordinator, its lead reviewer and team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 # TARA configured against an address where nothing answers: its pages are reachable and refuse cleanly.
@@ -291,6 +304,67 @@ PAGES: list[Page] = [
     ),
     # Aggregate figures only: management and the coordinator.
     Page("reviews:figures", only("juhtkond", "koordinaator")),
+    # --- information gathering (stages 4–5): the coordinator sets up and sends; the lead reviewer also
+    # keeps the terms of reference; the team reads; an agency contributor sees only its own request.
+    Page(
+        "inquiries:terms",
+        only(*REVIEW_READERS),
+        kwargs=review_kwargs,
+        methods=("GET", "POST"),
+        post_expect=only("koordinaator", "analyytik"),
+        case_data=True,
+    ),
+    Page("inquiries:involvement_list", only(*REVIEW_READERS), kwargs=review_kwargs, case_data=True),
+    Page(
+        "inquiries:involvement_create",
+        only("koordinaator"),
+        kwargs=review_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "inquiries:involvement_edit",
+        only("koordinaator"),
+        kwargs=inquiry_pk("involvement"),
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "inquiries:request_create",
+        only("koordinaator"),
+        kwargs=inquiry_pk("involvement"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page("inquiries:request_grid", only(*REVIEW_READERS), kwargs=review_kwargs, case_data=True),
+    # The agency contributor reads the request it answers, and nothing else of the review.
+    Page(
+        "inquiries:request_detail",
+        only(*REVIEW_READERS, "asutus"),
+        kwargs=inquiry_pk("sent_request"),
+        case_data=True,
+    ),
+    Page(
+        "inquiries:request_edit",
+        only("koordinaator"),
+        kwargs=inquiry_pk("draft_request"),
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "inquiries:request_send",
+        only("koordinaator"),
+        kwargs=inquiry_pk("draft_request"),
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "inquiries:contributor_add",
+        only("koordinaator"),
+        kwargs=inquiry_pk("sent_request"),
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
     # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and
     # their own letters; the method editor reads the feedback from pilots. Pages naming people are audited.
     Page("workgroup:home", only("koordinaator", "tooruhm"), audited=True),
