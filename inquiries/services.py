@@ -347,8 +347,10 @@ def contributor_bind_first_sign_in(*, personal_code: str) -> Any:
             .select_related("request__involvement")
             .order_by("pk")
         )
-        if not pending or get_user_model().objects.filter(personal_code=personal_code).exists():
-            return None
+        # A first sign-in running at the same moment may have made the account while we waited for the lock.
+        existing = get_user_model().objects.filter(personal_code=personal_code).first()
+        if existing is not None or not pending:
+            return existing
         first = pending[0]
         first_name, _space, last_name = first.name.rpartition(" ")
         user = get_user_model().objects.create(
