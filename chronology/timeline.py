@@ -261,9 +261,9 @@ def render_timeline_svg(
 
     `organisations` gives the lanes' order and labels as (code, label); organisations of entries not in
     it get lanes of their own after it. `highlight` holds (source, entry_ref) identities to ring, e.g.
-    the entries a pattern detection rests on. `event_type_labels` maps event-type codes to labels in
-    `language` for the tooltips (the code is shown without one). `id_prefix` keeps ids unique when a
-    page holds more than one timeline.
+    the entries a pattern detection rests on (a key event keeps its own ring). `event_type_labels`
+    maps event-type codes to labels in `language` for the tooltips (the code is shown without one).
+    `id_prefix` keeps ids unique when a page holds more than one timeline.
     """
     with translation.override(language):
         return _render(

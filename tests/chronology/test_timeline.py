@@ -197,3 +197,29 @@ def test_five_thousand_entries_render_in_well_under_a_second_with_every_entry_ac
         count = group.find(f"{SVG}text")
         counted += int(count.text) if count is not None else 1
     assert counted == 5000
+
+
+def axis_labels(entries) -> list[str]:
+    root = parse(render_timeline_svg(entries, language="en"))
+    return [text.text or "" for text in root.iter(f"{SVG}text") if text.get("class") == "t-axis"]
+
+
+def test_the_axis_labels_years_months_or_days_as_the_period_suits():
+    years = axis_labels([entry("T-1", day("2014-02-01")), entry("T-2", day("2019-11-30"))])
+    assert years == ["2014", "2015", "2016", "2017", "2018", "2019", "2020"]  # the axis has a margin
+    months = axis_labels([entry("T-1", day("2019-01-15")), entry("T-2", day("2019-12-15"))])
+    assert months[:3] == ["02.2019", "03.2019", "04.2019"]
+    assert months[-1] == "12.2019"
+    days = axis_labels([entry("T-1", day("2019-03-01")), entry("T-2", day("2019-03-20"))])
+    assert days[0].count(".") == 2 and len(days) <= 11
+    assert all(len(label) == 10 for label in days)
+
+
+def test_entries_in_the_same_column_of_a_lane_become_one_mark_that_says_how_many():
+    entries = [entry(f"S-{number}", day("2019-03-04"), event_type="home_visit") for number in range(3)]
+    entries.append(entry("S-9", day("2020-03-04")))
+    root = parse(render_timeline_svg(entries, language="en", event_type_labels={"home_visit": "Home visit"}))
+    marks = list(root.find(f"{SVG}g[@class='marks']"))
+    assert len(marks) == 2
+    assert marks[0].find(f"{SVG}title").text == "3 events of KOV-01 (04.03.2019): Home visit × 3"
+    assert marks[0].find(f"{SVG}text").text == "3"
