@@ -61,9 +61,8 @@ def _check_order(start: dt.date | None, end: dt.date | None, field: str, message
 
 
 def terms_for(review: Review) -> TermsOfReference:
-    """The review's terms of reference, made (empty) when there are none yet."""
-    terms, _created = TermsOfReference.objects.get_or_create(review=review)
-    return terms
+    """The review's terms of reference; unsaved and empty (revision 0) when nobody has saved them yet."""
+    return TermsOfReference.objects.filter(review=review).first() or TermsOfReference(review=review)
 
 
 def terms_save(*, review: Review, data: dict[str, Any], revision: int, acting_user: Any) -> TermsOfReference:
