@@ -276,11 +276,17 @@ def request_send(
     return information_request
 
 
-def request_email(information_request: InformationRequest, *, reminder: str = "") -> EmailMessage:
-    """The letter as an e-mail to the contact (and to invited contributors), with the link to the request."""
+def request_email(
+    information_request: InformationRequest, *, reminder: str = "", to: list[str] | None = None
+) -> EmailMessage:
+    """The letter as an e-mail with the link to the request: to `to`, or else to the contact and the
+    invited contributors."""
     involvement = information_request.involvement
-    recipients = [involvement.contact_email]
-    recipients += [email for email in information_request.pending_contributors.values_list("email", flat=True) if email]
+    recipients = to or [involvement.contact_email]
+    if to is None:
+        recipients += [
+            email for email in information_request.pending_contributors.values_list("email", flat=True) if email
+        ]
     body = information_request.letter
     link = request_link(information_request)
     if link not in body:
@@ -323,6 +329,9 @@ def contributor_invite(
             )
             pending.full_clean(exclude=["request", "created_by"], validate_unique=False)
             pending.save()
+            if information_request.sent_at:
+                # The letter went out before this person was entered: they get it now, with the link.
+                transaction.on_commit(request_email(information_request, to=[email]).send)
             record(
                 actor=acting_user,
                 action=Action.CREATE,

@@ -4,6 +4,7 @@ request they were invited to, and to nothing else."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -37,6 +38,31 @@ def test_coordinator_enters_a_contact_without_an_account(people, login, inquirie
     assert not User.objects.filter(personal_code=NEW_CODE).exists()
     event = AuditEvent.objects.get(action=Action.CREATE, object_id=str(pending.pk))
     assert event.actor == people["koordinaator"] and event.review_id == item.involvement.review_id
+
+
+def test_a_contact_entered_after_sending_gets_the_letter_with_the_link(
+    people, login, inquiries, django_capture_on_commit_callbacks
+):
+    item = inquiries["sent_request"]
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(people, login, item)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["anne@naidisvald.example"]
+    assert f"/reviews/requests/{item.pk}/" in mail.outbox[0].body
+
+
+def test_a_contact_entered_before_sending_gets_the_letter_when_it_is_sent(
+    people, login, inquiries, django_capture_on_commit_callbacks
+):
+    from inquiries import services
+
+    draft = inquiries["draft_request"]
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(people, login, draft)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_send(information_request=draft, acting_user=people["koordinaator"])
+    assert mail.outbox[0].to == ["info@lastehaigla.example", "anne@naidisvald.example"]
 
 
 def test_a_person_with_an_account_is_linked_at_once(people, login, inquiries):

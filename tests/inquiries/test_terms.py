@@ -131,3 +131,10 @@ def test_the_agency_contributors_sector_does_not_count_as_the_team(people, inqui
         review=inquiries["review"], user=people["asutus"], role=ReviewRole.AGENCY_CONTRIBUTOR
     ).exists()
     assert "child_protection" in services.missing_sectors(inquiries["review"])
+
+
+def test_opening_the_page_stores_nothing(people, login, inquiries):
+    review = inquiries["review"]
+    assert login(people["meeskonnaliige"]).get(terms_url(review)).status_code == 200
+    assert login(people["koordinaator"]).get(terms_url(review)).status_code == 200
+    assert not TermsOfReference.objects.filter(review=review).exists()
