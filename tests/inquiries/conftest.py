@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.conftest import _provider, tara  # noqa: F401 - the local TARA test provider
-from tests.browser.conftest import browser, context, page  # noqa: F401 - Chromium for the keyboard test
 
 
 @pytest.fixture

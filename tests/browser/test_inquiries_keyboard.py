@@ -1,6 +1,8 @@
 """Information gathering with the keyboard only (Tab, arrows, Enter and typing; no mouse, no filling
 fields by script), checked with axe-core on the way, including a page that shows errors. Every page is
-also checked with axe for every persona by tests/browser/test_accessibility.py."""
+also checked with axe for every persona by tests/browser/test_accessibility.py.
+
+Kept beside the other browser tests so that they share the one session-wide Chromium."""
 
 from __future__ import annotations
 
@@ -13,6 +15,15 @@ from inquiries.models import InformationRequest, Involvement
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def inquiries(people, demo_case):
+    """The demo review's involvements and requests (see inquiries/demo.py)."""
+    from inquiries.demo import ensure_demo_inquiries
+
+    return {"review": demo_case["review"], **ensure_demo_inquiries(people, demo_case["review"])}
+
 
 MAX_TABS = 300
 
