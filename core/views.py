@@ -26,7 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("reviews:figures")
     if user.has_system_role(SystemRole.WORKING_GROUP):
         return redirect("workgroup:home")
-    return render(request, "core/home.html")
+    from inquiries.access import contributor_requests
+
+    return render(request, "core/home.html", {"information_requests": contributor_requests(request)})
 
 
 @require_safe

@@ -112,3 +112,21 @@ def record_list(request: HttpRequest, review: Review, model: type[Model], rows: 
         object_ids=[row.pk for row in rows],
         review_id=review.pk,
     )
+
+
+def contributor_requests(request: HttpRequest) -> list[InformationRequest]:
+    """The information requests the signed-in person answers (their own only), the list read audited."""
+    rows = list(
+        InformationRequest.objects.filter(contributors__user=request.user)
+        .select_related("involvement__organisation")
+        .order_by("-pk")
+    )
+    if rows:
+        record_request(
+            request,
+            action=Action.LIST,
+            purpose=Purpose.INFORMATION_REQUEST,
+            object_type=InformationRequest,
+            object_ids=[row.pk for row in rows],
+        )
+    return rows
