@@ -117,7 +117,7 @@ def record_list(request: HttpRequest, review: Review, model: type[Model], rows: 
 def contributor_requests(request: HttpRequest) -> list[InformationRequest]:
     """The information requests the signed-in person answers (their own only), the list read audited."""
     rows = list(
-        InformationRequest.objects.filter(contributors__user=request.user)
+        InformationRequest.objects.filter(contributors__user_id=request.user.pk)
         .select_related("involvement__organisation")
         .order_by("-pk")
     )
