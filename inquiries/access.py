@@ -116,8 +116,10 @@ def record_list(request: HttpRequest, review: Review, model: type[Model], rows: 
 
 def contributor_requests(request: HttpRequest) -> list[InformationRequest]:
     """The information requests the signed-in person answers (their own only), the list read audited."""
+    if not request.user.is_authenticated:
+        return []
     rows = list(
-        InformationRequest.objects.filter(contributors__user_id=request.user.pk)
+        InformationRequest.objects.filter(contributors__user=request.user)
         .select_related("involvement__organisation")
         .order_by("-pk")
     )
