@@ -18,6 +18,7 @@ two rules about the child and what organisations knew are in `child.py`.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -226,22 +227,24 @@ def was_not_brought(context: Context, parameters: Parameters) -> Iterator[Candid
         yield from _grouped("was_not_brought", (organisation,), groups, facts)
 
 
-class _Groups:
+class _Groups(ABC):
     """Records sorted by earliest date, and a rule's tests of the group records[first..last]."""
 
     def __init__(self, records: list[Entry]):
         self.records = records
 
+    @abstractmethod
     def smallest_last(self, first: int) -> int:
         """The last index of the smallest group from `first` that could qualify."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def possible(self, first: int, last: int) -> bool:
         """The group may form a pattern; true up to some `last` and false after it."""
-        raise NotImplementedError
+        ...
 
-    def certain(self, first: int, last: int) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def certain(self, first: int, last: int) -> bool: ...
 
 
 class _MissedGroups(_Groups):
@@ -264,9 +267,11 @@ class _MissedGroups(_Groups):
         self.escalation_within = escalation_within
         self.context = context
 
+    @abstractmethod
     def smallest_last(self, first: int) -> int:
         return first + self.minimum - 1
 
+    @abstractmethod
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         escalation_end = self.escalation_within.after(lo(tail))
@@ -276,6 +281,7 @@ class _MissedGroups(_Groups):
             and not self.escalations.certainly_within(hi(head), escalation_end)
         )
 
+    @abstractmethod
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         escalation_end = self.escalation_within.after(hi(tail))
@@ -382,13 +388,16 @@ class _ConcernGroups(_Groups):
         self.window = window
         self.escalations = escalations
 
+    @abstractmethod
     def smallest_last(self, first: int) -> int:
         return min(first + self.minimum_repeats - 1, self.reach[first])
 
+    @abstractmethod
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         return lo(tail) <= self.window.after(hi(head)) and not self.escalations.certainly_within(hi(head), lo(tail))
 
+    @abstractmethod
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         return hi(tail) <= self.window.after(lo(head)) and not self.escalations.possibly_within(lo(head), hi(tail))
