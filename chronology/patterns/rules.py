@@ -267,11 +267,9 @@ class _MissedGroups(_Groups):
         self.escalation_within = escalation_within
         self.context = context
 
-    @abstractmethod
     def smallest_last(self, first: int) -> int:
         return first + self.minimum - 1
 
-    @abstractmethod
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         escalation_end = self.escalation_within.after(lo(tail))
@@ -281,7 +279,6 @@ class _MissedGroups(_Groups):
             and not self.escalations.certainly_within(hi(head), escalation_end)
         )
 
-    @abstractmethod
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         escalation_end = self.escalation_within.after(hi(tail))
@@ -388,16 +385,13 @@ class _ConcernGroups(_Groups):
         self.window = window
         self.escalations = escalations
 
-    @abstractmethod
     def smallest_last(self, first: int) -> int:
         return min(first + self.minimum_repeats - 1, self.reach[first])
 
-    @abstractmethod
     def possible(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         return lo(tail) <= self.window.after(hi(head)) and not self.escalations.certainly_within(hi(head), lo(tail))
 
-    @abstractmethod
     def certain(self, first: int, last: int) -> bool:
         head, tail = self.records[first], self.records[last]
         return hi(tail) <= self.window.after(lo(head)) and not self.escalations.possibly_within(lo(head), hi(tail))
