@@ -17,12 +17,14 @@ class MenuEntry:
     url_name: str
     label: str | Promise
     roles: tuple[str, ...]  # empty: everyone signed in
+    # Also shown to lead reviewers and team members of any review, whatever their system roles.
+    review_team: bool = False
 
 
 ENTRIES = (
     MenuEntry("reviews:start", _("Start page"), (SystemRole.COORDINATOR,)),
     MenuEntry("notifications:list", _("Notifications"), (SystemRole.COORDINATOR,)),
-    MenuEntry("reviews:list", _("Reviews"), ()),
+    MenuEntry("reviews:list", _("Reviews"), (SystemRole.COORDINATOR,), review_team=True),
     MenuEntry("reviews:figures", _("Figures"), (SystemRole.MANAGEMENT, SystemRole.COORDINATOR)),
     MenuEntry("method:list", _("Method"), (SystemRole.METHOD_EDITOR, SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)),
     MenuEntry("workgroup:home", _("Working group"), (SystemRole.COORDINATOR, SystemRole.WORKING_GROUP)),
@@ -38,9 +40,17 @@ def main_menu(request: HttpRequest) -> list[dict[str, object]]:
     if not user.is_authenticated:
         return []
     entries: list[dict[str, object]] = []
+    on_a_review_team: bool | None = None
     for entry in ENTRIES:
         if entry.roles and not user.has_system_role(*entry.roles):
-            continue
+            if not entry.review_team:
+                continue
+            if on_a_review_team is None:
+                from reviews.models import READING_ROLES
+
+                on_a_review_team = user.review_memberships.filter(role__in=READING_ROLES).exists()
+            if not on_a_review_team:
+                continue
         entries.append({"url": reverse(entry.url_name), "label": entry.label, "current": False})
     # The entry whose address is the longest prefix of this page's is the current one (only one).
     matching = [e for e in entries if str(e["url"]) != "/" and request.path.startswith(str(e["url"]))]
