@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,17 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.dates import today
+from core.forms import add_service_errors
 from notifications.forms import interface_language
 
 from . import access, services
 from .forms import ContributorForm, DraftForm, InvolvementForm, LetterForm, TermsForm
 from .models import InformationRequest, Involvement, RequestStatus
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
@@ -66,7 +60,7 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
                 data["revision"] = str(conflict.revision)
                 form.data = data
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("The terms of reference were saved."))
                 return redirect("inquiries:terms", pk=review.pk)
@@ -117,7 +111,7 @@ def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.involvement_create(review=review, data=form.cleaned_data, acting_user=request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("The organisation was added to the review."))
                 return redirect("inquiries:involvement_list", pk=review.pk)
@@ -140,7 +134,7 @@ def involvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.involvement_update(involvement=involvement, data=form.cleaned_data, acting_user=request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("The organisation's details were saved."))
                 return redirect("inquiries:involvement_list", pk=review.pk)
@@ -224,7 +218,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("The letter was saved."))
                 return redirect("inquiries:request_edit", pk=information_request.pk)
@@ -264,7 +258,7 @@ def contributor_add(request: HttpRequest, pk: int) -> HttpResponse:
                     information_request=information_request, acting_user=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(
                     request, _("%(name)s can now answer this request.") % {"name": form.cleaned_data["name"]}

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import SystemRole
 from core.access import role_required
+from core.forms import add_service_errors
 from method.content import MethodContent
 from method.models import MethodVersion
 from reviews.models import Review
@@ -95,14 +96,6 @@ def _errors(forms: list[Form], formset: Any) -> list[dict[str, str]]:
     return entries
 
 
-def _apply_errors(error: ValidationError, forms: list[Form]) -> None:
-    """Put a service's ValidationError on the form that has the field (or on the first form)."""
-    for field, messages_ in error.message_dict.items():
-        target = next((form for form in forms if field in form.fields), forms[0])
-        for message in messages_:
-            target.add_error(field if field in target.fields else None, message)
-
-
 @role_required(SystemRole.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def notification_create(request: HttpRequest) -> HttpResponse:
@@ -120,7 +113,7 @@ def notification_create(request: HttpRequest) -> HttpResponse:
             try:
                 notification = services.notification_record(data=payload, acting_user=request.user)
             except ValidationError as error:
-                _apply_errors(error, [form, child_form, identity_form])
+                add_service_errors(error, form, child_form, identity_form)
             else:
                 messages.success(
                     request, _("Notification %(reference)s recorded.") % {"reference": notification.reference}
@@ -221,7 +214,7 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 status = 409
             except ValidationError as error:
-                _apply_errors(error, [form, child_form])
+                add_service_errors(error, form, child_form)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("notifications:detail", pk=notification.pk)
@@ -315,7 +308,7 @@ def notification_screening(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This notification has already been screened."))
             return redirect("notifications:detail", pk=notification.pk)
         except ValidationError as error:
-            _apply_errors(error, [form])
+            add_service_errors(error, form)
         else:
             review = notification.reviews.order_by("-pk").first()
             if review is not None:

@@ -23,6 +23,7 @@ from audit.log import record_request
 from audit.models import Action, Purpose
 from core.access import role_required
 from core.dates import today
+from core.forms import add_service_errors
 from method.models import MethodVersion
 from notifications.access import record_notification_list
 from notifications.forms import error_summary, interface_language
@@ -180,9 +181,7 @@ def review_team(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(error, form)
             else:
                 messages.success(
                     request, _("%(person)s was added to the review.") % {"person": form.cleaned_data["user"]}

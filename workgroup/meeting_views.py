@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.dates import today
+from core.forms import add_service_errors
 
 from . import access, content, ics, mail, meeting_services
 from .forms import (
@@ -32,7 +33,7 @@ from .forms import (
 )
 from .models import ActionItem, AgendaItem, Material, Meeting
 from .schedule import plan_year
-from .views import apply_errors, form_page, meeting_row, render
+from .views import form_page, meeting_row, render
 
 # ---------------------------------------------------------------------------------------------
 # Meetings
@@ -127,7 +128,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = meeting_services.meeting_save(data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The meeting was added."))
             return redirect("workgroup:meeting_detail", pk=meeting.pk)
@@ -145,7 +146,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting = meeting_services.meeting_save(data=form.cleaned_data, acting_user=request.user, meeting=meeting)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             if meeting.invitations_sent_at:
                 messages.success(request, _("The meeting was saved; the members were sent a calendar update."))
@@ -244,7 +245,7 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.agenda_item_save(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The agenda item was added."))
             return redirect("workgroup:meeting_detail", pk=pk)
@@ -275,7 +276,7 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=item.meeting, data=form.cleaned_data, acting_user=request.user, item=item
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The agenda item was saved."))
             return redirect("workgroup:meeting_detail", pk=item.meeting_id)
@@ -307,7 +308,7 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.material_upload(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The material was uploaded."))
             return redirect("workgroup:meeting_detail", pk=pk)
@@ -364,7 +365,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.attendance_record(meeting=meeting, modes=form.modes(), acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The attendance was saved."))
             return redirect("workgroup:meeting_detail", pk=pk)
@@ -405,7 +406,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     meeting=meeting, minutes=form.cleaned_data["minutes"], acting_user=request.user
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("The minutes were saved."))
                 return redirect("workgroup:minutes", pk=pk)
@@ -423,7 +424,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.decision_add(meeting=meeting, text=form.cleaned_data["text"], acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The decision was added."))
             return redirect("workgroup:minutes", pk=pk)
@@ -439,7 +440,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.action_item_add(meeting=meeting, data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The action item was added."))
             return redirect("workgroup:minutes", pk=pk)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.dates import today
+from core.forms import add_service_errors
 
 from . import access, content, services
 from .coverage import coverage, vacancy_warnings
@@ -34,15 +35,6 @@ from .forms import (
     interface_language,
 )
 from .models import Feedback, Invitation, Meeting, Membership, Pilot, Seat
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def render(request: HttpRequest, template: str, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
@@ -134,7 +126,7 @@ def seat_create(request: HttpRequest) -> HttpResponse:
         try:
             seat = services.seat_save(data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The seat was added."))
             return redirect("workgroup:seat_detail", pk=seat.pk)
@@ -152,7 +144,7 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.seat_save(data=form.cleaned_data, acting_user=request.user, seat=seat)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The seat was saved."))
             return redirect("workgroup:seat_detail", pk=seat.pk)
@@ -210,7 +202,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.membership_add(data=_member_data(form), acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The member was added."))
             return redirect("workgroup:seat_detail", pk=member.seat_id)
@@ -230,7 +222,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_update(membership=member, data=_member_data(form), acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("workgroup:seat_detail", pk=form.cleaned_data["seat"].pk)
@@ -254,7 +246,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_end(membership=member, last_day=form.cleaned_data["last_day"], acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The member's last day was recorded."))
             return redirect("workgroup:seat_detail", pk=member.seat_id)
@@ -327,7 +319,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 try:
                     invitation = services.invitation_send(data=data, acting_user=request.user)
                 except ValidationError as error:
-                    apply_errors(form, error)
+                    add_service_errors(error, form)
                 else:
                     messages.success(request, _("The letter was sent."))
                     return redirect("workgroup:invitation_detail", pk=invitation.pk)
@@ -379,7 +371,7 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 invitation=invitation, outcome=data["outcome"], data=data, acting_user=request.user
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The answer was recorded."))
             return redirect("workgroup:invitation_detail", pk=invitation.pk)
@@ -426,7 +418,7 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
         try:
             pilot = services.pilot_create(data=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The pilot was added."))
             return redirect("workgroup:pilot_detail", pk=pilot.pk)
@@ -448,7 +440,7 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     pilot=pilot, data={**form.target(), "text": form.cleaned_data["text"]}, acting_user=request.user
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(error, form)
             else:
                 messages.success(request, _("Thank you: the feedback was recorded."))
                 return redirect("workgroup:pilot_detail", pk=pk)
@@ -497,7 +489,7 @@ def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(error, form)
         else:
             messages.success(request, _("The feedback was updated."))
             return redirect("workgroup:feedback")
