@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(error: ValidationError, *targets: forms.BaseForm) -> None:
@@ -20,3 +25,26 @@ def add_service_errors(error: ValidationError, *targets: forms.BaseForm) -> None
     for field, messages in error.message_dict.items():
         target = next((form for form in targets if field in form.fields), targets[0])
         target.add_error(field if field in target.fields else None, messages)
+
+
+# Dates are typed as dd.mm.yyyy (the Estonian way) or yyyy-mm-dd, and shown back as dd.mm.yyyy.
+DATE_INPUT_FORMATS = settings.DATE_INPUT_FORMATS
+
+
+def interface_language() -> str:
+    """The two-letter code of the language the page is shown in (et, en or ru)."""
+    return (get_language() or "et")[:2]
+
+
+class DateField(forms.DateField):
+    """A date typed as dd.mm.yyyy (or yyyy-mm-dd), shown back as dd.mm.yyyy."""
+
+    default_error_messages = {"invalid": _("Enter a real date as dd.mm.yyyy, for example 17.03.2026.")}
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault(
+            "widget", forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off", "class": "input--date"})
+        )
+        kwargs.setdefault("help_text", _("For example 17.03.2026"))
+        super().__init__(**kwargs)

@@ -10,22 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.ee import ik
 
 from accounts.models import Organisation
-from notifications.forms import DATE_INPUT_FORMATS
+from core.forms import DateField as BaseDateField
 
 from .models import INVOLVEMENT_CODE_PATTERN
 
 
-class DateField(forms.DateField):
-    """A date typed as dd.mm.yyyy (or yyyy-mm-dd), shown back as dd.mm.yyyy."""
-
-    default_error_messages = {"invalid": _("Enter a real date as dd.mm.yyyy, for example 17.03.2026.")}
+class DateField(BaseDateField):
+    """The shared date field, optional unless a form says otherwise."""
 
     def __init__(self, **kwargs: Any):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault(
-            "widget", forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off", "class": "input--date"})
-        )
-        kwargs.setdefault("help_text", _("For example 17.03.2026"))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 

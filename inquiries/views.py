@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.dates import today
-from core.forms import add_service_errors
-from notifications.forms import interface_language
+from core.forms import add_service_errors, interface_language
 
 from . import access, services
 from .forms import ContributorForm, DraftForm, InvolvementForm, LetterForm, TermsForm

@@ -12,20 +12,15 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, validate_personal_code
 from core.dates import today
+from core.forms import DateField as BaseDateField
+from core.forms import interface_language
 from method.content import MethodContent
 
 from .models import ScreeningDecision
-
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-
-
-def interface_language() -> str:
-    return (get_language() or "et")[:2]
 
 
 def set_choices(field: forms.Field, choices: list[tuple[str, Any]]) -> None:
@@ -34,21 +29,8 @@ def set_choices(field: forms.Field, choices: list[tuple[str, Any]]) -> None:
     field.choices = choices
 
 
-class DateField(forms.DateField):
+class DateField(BaseDateField):
     """A date typed as dd.mm.yyyy (or yyyy-mm-dd), shown back as dd.mm.yyyy, never in the future."""
-
-    default_error_messages = {
-        "invalid": _("Enter a real date as dd.mm.yyyy, for example 17.03.2026."),
-    }
-
-    def __init__(self, **kwargs: Any):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault(
-            "widget",
-            forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off", "class": "input--date"}),
-        )
-        kwargs.setdefault("help_text", _("For example 17.03.2026"))
-        super().__init__(**kwargs)
 
     def validate(self, value: dt.date | None) -> None:
         super().validate(value)

@@ -8,8 +8,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import interface_language
 from method.content import MethodContent
-from notifications.forms import interface_language, set_choices
+from notifications.forms import set_choices
 
 from .models import ReviewRole
 

@@ -23,10 +23,10 @@ from audit.log import record_request
 from audit.models import Action, Purpose
 from core.access import role_required
 from core.dates import today
-from core.forms import add_service_errors
+from core.forms import add_service_errors, interface_language
 from method.models import MethodVersion
 from notifications.access import record_notification_list
-from notifications.forms import error_summary, interface_language
+from notifications.forms import error_summary
 from notifications.models import Notification, ScreeningDecision
 
 from . import access, services

@@ -5,34 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from core.forms import DateField, interface_language
 from method.models import MethodVersion
 from reviews.models import Review
 
 from . import content
 from .models import LETTER_LANGUAGES, Attendance, Feedback, Invitation, Membership, Seat
 from .services import feedback_target_codes
-
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
-
-
-def interface_language() -> str:
-    return (get_language() or "et")[:2]
-
-
-class DateField(forms.DateField):
-    """A date typed as dd.mm.yyyy (or yyyy-mm-dd), shown back as dd.mm.yyyy."""
-
-    default_error_messages = {"invalid": _("Enter a real date as dd.mm.yyyy, for example 17.03.2026.")}
-
-    def __init__(self, **kwargs: Any):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off"}))
-        kwargs.setdefault("help_text", _("For example 17.03.2026"))
-        super().__init__(**kwargs)
 
 
 class TimeField(forms.TimeField):
