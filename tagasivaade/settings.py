@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "chronology",
     "workgroup",
     "inquiries",
+    "submissions",
+    "analysis",
+    "detections",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,11 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("inquiries.urls")),
+    path("reviews/", include("chronology.urls")),
+    path("reviews/", include("detections.urls")),
+    path("reviews/", include("analysis.urls")),
+    path("requests/", include("submissions.urls")),
+    path("api/v1/", include("api.urls")),
     path("workgroup/", include("workgroup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
