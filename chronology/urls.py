@@ -1,7 +1,3 @@
-from django.urls import path
-
-from . import export_views, views
-
 app_name = "chronology"
 urlpatterns: list = [
     # The integrated chronology, entries, duplicates and disputes (chronology/views.py).

@@ -1,7 +1,2 @@
-from django.urls import path
-
-from . import views
-
 app_name = "submissions"
-urlpatterns: list = [
-]
+urlpatterns: list = []
