@@ -174,6 +174,25 @@ def inquiries(world: World) -> dict[str, Any]:
     return world.extra["inquiries"]
 
 
+def chronology(world: World) -> dict[str, Any]:
+    """The demo review's submitted chronologies (chronology/demo.py): {organisation code: InformationRequest},
+    made once per world. VALD-LK is the request the demo contributor `asutus` answers."""
+    if "chronology" not in world.extra:
+        from chronology.demo import ensure_demo_chronology
+
+        inquiries(world)
+        world.extra["chronology"] = ensure_demo_chronology(world.people, world.review)
+    return world.extra["chronology"]
+
+
+def demo_entry(world: World, entry_ref: str = "VALD-006") -> Any:
+    """A stored entry of the demo chronology (default: the joint home visit that has a duplicate)."""
+    from chronology.models import ChronologyEntry
+
+    chronology(world)
+    return ChronologyEntry.objects.get(review=world.review, entry_ref=entry_ref)
+
+
 def inquiry_pk(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {"pk": inquiries(world)[key].pk}
 

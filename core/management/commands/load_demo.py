@@ -33,6 +33,10 @@ class Command(BaseCommand):
         from workgroup.demo import ensure_demo_workgroup
 
         group = ensure_demo_workgroup(people, case)
+        from chronology.demo import ensure_demo_chronology
+
+        requests = ensure_demo_chronology(people, case["review"])
+        self.stdout.write(f"Demo chronology ready: submissions from {len(requests)} organisations.")
         self.stdout.write(
             f"Demo working group ready: {len(group['seats'])} seats, next meeting {group['meeting'].local_date}."
         )
