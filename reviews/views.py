@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -158,9 +158,14 @@ def _team(review: Review, content: Any, language: str) -> list[dict[str, Any]]:
     ]
 
 
-@role_required(SystemRole.COORDINATOR)
+@login_required
 @require_http_methods(["GET", "POST"])
 def review_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator keeps the team; the review's readers get 403, everyone else 404 (as if it did not exist)."""
+    if not request.user.has_system_role(SystemRole.COORDINATOR):
+        if not Review.objects.visible_to(request.user).filter(pk=pk).exists():
+            raise Http404
+        raise PermissionDenied
     review = access.get_review_for(request, pk, _review_queryset())
     content = review.method_version.data
     form = MembershipForm(content=content)
