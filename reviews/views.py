@@ -205,19 +205,28 @@ def review_team(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Management sees counts from 1 to SMALL_COUNT - 1 in the breakdowns as "fewer than 5": with so few
+# cases a category (a cause, an outcome) can point at a child. The coordinator sees the numbers.
+SMALL_COUNT = 5
+
+
 @role_required(SystemRole.MANAGEMENT, SystemRole.COORDINATOR)
 @require_safe
 def figures(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures only: no references, pseudonyms or names."""
+    """Aggregate figures only: no references, pseudonyms or names; small counts suppressed for management."""
     content = MethodVersion.objects.current().data
     language = interface_language()
     on = today()
+    suppress = not request.user.has_system_role(SystemRole.COORDINATOR)  # type: ignore[union-attr]
+
+    def row(label: str, count: int) -> dict[str, Any]:
+        small = suppress and 0 < count < SMALL_COUNT
+        shown = _("fewer than %(number)s") % {"number": SMALL_COUNT} if small else str(count)
+        return {"label": label, "count": count, "shown": shown, "suppressed": small}
 
     def counted(name: str, counts: dict[str, int]) -> list[dict[str, Any]]:
-        rows = [
-            {"label": content.label(name, code, language), "count": counts.get(code, 0)} for code in content.codes(name)
-        ]
-        rows += [{"label": code, "count": n} for code, n in counts.items() if code not in content.codes(name)]
+        rows = [row(content.label(name, code, language), counts.get(code, 0)) for code in content.codes(name)]
+        rows += [row(code, n) for code, n in counts.items() if code not in content.codes(name)]
         return rows
 
     def grouped(queryset: Any, field: str) -> dict[str, int]:
@@ -244,9 +253,8 @@ def figures(request: HttpRequest) -> HttpResponse:
             "causes": counted("causes", dict(causes)),
             "decisions": counted("screening_decisions", decisions),
             "review_types": counted("review_types", by_type),
-            "review_statuses": [
-                {"label": label, "count": by_status.get(value, 0)} for value, label in Review.Status.choices
-            ],
+            "review_statuses": [row(str(label), by_status.get(value, 0)) for value, label in Review.Status.choices],
+            "small_count": SMALL_COUNT if suppress else None,
             "overdue_milestones": overdue,
         },
     )

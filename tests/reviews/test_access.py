@@ -117,3 +117,14 @@ def test_figures_count_notifications_decisions_and_reviews(people, login, demo_c
     assert {row["label"]: row["count"] for row in context["decisions"]}["Full review"] == 1
     assert {row["label"]: row["count"] for row in context["review_types"]}["Full review"] == 1
     assert context["overdue_milestones"] == 1
+    # Management reads small counts as "fewer than 5"; the numbers themselves are not on the page.
+    html = response.content.decode()
+    assert "fewer than 5" in html
+    assert "<td>2</td>" not in html and "<td>1</td>" not in html
+
+
+def test_the_coordinator_sees_small_counts_as_numbers(people, login, demo_case):
+    client = login(people["koordinaator"])
+    client.cookies["tagasivaade_language"] = "en"
+    html = client.get(reverse("reviews:figures")).content.decode()
+    assert "<td>2</td>" in html and "fewer than" not in html
