@@ -155,10 +155,17 @@ class Vocabularies:
     event_types: frozenset[str]
     concerns: frozenset[str]
     organisations: frozenset[str] | None = None
+    # An agency submits its own entries: when set, every entry's `organisation` must be this code
+    # (addressee and shared_with may still name the other organisations).
+    own_organisation: str | None = None
 
     @classmethod
     def from_method(
-        cls, content: MethodContent | Mapping[str, Any], organisations: Iterable[str] | None = None
+        cls,
+        content: MethodContent | Mapping[str, Any],
+        organisations: Iterable[str] | None = None,
+        *,
+        own_organisation: str | None = None,
     ) -> Vocabularies:
         """From a method version's content (`version.data`, or the content document itself)."""
         if not isinstance(content, MethodContent):
@@ -167,6 +174,7 @@ class Vocabularies:
             event_types=frozenset(content.codes("event_types")),
             concerns=frozenset(content.codes("concerns")),
             organisations=frozenset(organisations) if organisations is not None else None,
+            own_organisation=own_organisation,
         )
 
     @classmethod
@@ -412,11 +420,21 @@ class EntryChecker:
 
     def _organisation(self, code: str, key: str, problem: Any) -> str:
         known = self.vocabularies.organisations
+        own = self.vocabularies.own_organisation
         if code and known is not None and code not in known:
             problem(
                 key,
                 _("“%(value)s” is not the code of an organisation in this review. The codes are: %(codes)s.")
                 % {"value": code, "codes": ", ".join(sorted(known))},
+            )
+        elif code and own and key == "organisation" and code != own:
+            problem(
+                key,
+                _(
+                    "“%(value)s” is another organisation's code. An organisation submits only its own entries: "
+                    "write %(own)s here."
+                )
+                % {"value": code, "own": own},
             )
         return code
 
