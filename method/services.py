@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,6 +187,41 @@ def _conflict(stored: MethodVersion, section: str, revision: int, text: str) -> 
         saved_by=change.actor_label if change and change.actor_label else "",
         saved_at=change.at if change else None,
     )
+
+
+@transaction.atomic
+def method_draft_discard(*, version: MethodVersion, revision: int, acting_user: Any) -> int:
+    """Throw a draft away, when the editor saw its latest revision and nothing refers to it yet
+    (pilot feedback, for one). Published versions are never removed. Returns the draft's number."""
+    stored = MethodVersion.objects.select_for_update().get(pk=version.pk)
+    if stored.is_published:
+        raise MethodVersionPublished(stored)
+    if stored.revision != revision:
+        raise MethodServiceError(
+            _(
+                "Someone else saved this draft after you opened it (you saw revision %(yours)s; it is now "
+                "at revision %(theirs)s). Look at the draft again before discarding it."
+            )
+            % {"yours": revision, "theirs": stored.revision}
+        )
+    number = stored.number
+    try:
+        with transaction.atomic():
+            stored.delete()
+    except ProtectedError:
+        raise MethodServiceError(
+            _("Version %(number)s is referred to (for example by pilot feedback) and cannot be discarded.")
+            % {"number": number}
+        ) from None
+    record(
+        actor=acting_user,
+        action=Action.DELETE,
+        purpose=Purpose.METHOD,
+        object_type=MethodVersion,
+        object_ids=[version.pk],
+        detail={"number": number, "discarded_draft": True, "revision": revision},
+    )
+    return number
 
 
 @transaction.atomic

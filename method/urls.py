@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:number>/edit/<slug:section>/", views.section_edit, name="edit_section"),
     path("<int:number>/diff/", views.version_diff, name="diff"),
     path("<int:number>/publish/", views.version_publish, name="publish"),
+    path("<int:number>/discard/", views.draft_discard, name="discard"),
 ]

@@ -30,6 +30,7 @@ from .services import (
     MethodEditConflict,
     MethodServiceError,
     method_draft_create,
+    method_draft_discard,
     method_publish,
     method_section_update,
     normalise_yaml,
@@ -222,3 +223,21 @@ def version_publish(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("method:detail", number=published.number)
     version.refresh_from_db()
     return _render_detail(request, version, publish_form=form)
+
+
+@require_POST
+@role_required(*EDIT_ROLES)
+def draft_discard(request: HttpRequest, number: int) -> HttpResponse:
+    """Throw the draft away (the method editor); the published versions stay as they are."""
+    version = _version(number)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        method_draft_discard(version=version, revision=revision, acting_user=request.user)
+    except MethodServiceError as error:
+        messages.error(request, error.message)
+        return redirect("method:detail", number=version.number)
+    messages.success(request, _("Draft version %(number)s was discarded.") % {"number": number})
+    return redirect("method:list")

@@ -280,6 +280,13 @@ PAGES: list[Page] = [
         methods=("POST",),
         html=False,
     ),
+    Page(
+        "method:discard",
+        only("metoodik"),
+        kwargs=lambda world: {"number": method_draft_number(world)},
+        methods=("POST",),
+        html=False,
+    ),
     # --- notifications: the coordinator; a review's readers see the notification behind it --------------
     # The list: people with no access to any notification are refused rather than shown an empty list.
     Page("notifications:list", only(*REVIEW_READERS), case_data=True),

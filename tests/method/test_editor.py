@@ -382,3 +382,28 @@ def test_state_changes_need_post(draft, editor, client_for):
     assert client.post(reverse("method:list")).status_code == 405
     assert client.post(reverse("method:detail", kwargs={"number": 2})).status_code == 405
     assert client.put(reverse("method:edit_section", kwargs={"number": 2, "section": "outcomes"})).status_code == 405
+
+
+def test_editor_discards_a_draft_and_the_published_versions_stay(draft, editor, client_for):
+    response = client_for(editor).post(
+        reverse("method:discard", kwargs={"number": draft.number}), {"revision": draft.revision}
+    )
+    assert response.status_code == 302
+    assert not MethodVersion.objects.filter(number=draft.number).exists()
+    assert MethodVersion.objects.current().number == 1
+    event = AuditEvent.objects.filter(action="delete", object_type="method.methodversion").get()
+    assert event.detail["number"] == draft.number and event.actor == editor
+    # A new draft can be made afterwards.
+    assert method_draft_create(acting_user=editor).status == MethodVersion.Status.DRAFT
+
+
+def test_discarding_a_stale_view_of_the_draft_or_a_published_version_is_refused(draft, method_v1, editor, client_for):
+    method_section_update(
+        version=draft, section="outcomes", text=OUTCOMES_WITH_ONE_MORE, revision=draft.revision, acting_user=editor
+    )
+    client = client_for(editor)
+    client.post(reverse("method:discard", kwargs={"number": draft.number}), {"revision": draft.revision})
+    assert MethodVersion.objects.filter(number=draft.number).exists()
+    client.post(reverse("method:discard", kwargs={"number": method_v1.number}), {"revision": method_v1.revision})
+    assert MethodVersion.objects.filter(number=method_v1.number, status="published").exists()
+    assert not AuditEvent.objects.filter(action="delete").exists()
