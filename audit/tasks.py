@@ -12,7 +12,7 @@ from django_tasks import task
 from core.tasks import notify_administrators
 
 from .models import AuditChainCheck
-from .verify import check_chain
+from .verify import anchor, check_chain
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +32,18 @@ def verify_audit_chain(check_id: int) -> dict[str, object]:
     check.problem = f"event {result.problem.sequence}: {result.problem.reason}" if result.problem else ""
     check.save(update_fields=["finished_at", "intact", "events", "problem"])
     if result.problem is None:
-        logger.info("Audit log intact: %s events", result.events)
-        return {"intact": True, "events": result.events}
+        sequence, head_hash = anchor()
+        logger.info("Audit log intact: %s events; anchor %s:%s", result.events, sequence, head_hash)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Audit log anchor for %(day)s") % {"day": check.day.strftime("%d.%m.%Y")}
+            message = _(
+                "The daily check of the audit log on %(day)s found it intact (%(events)s events).\n\n"
+                "Anchor: %(anchor)s\n\n"
+                "Keep this message. Later, `python manage.py audit_verify --anchor %(anchor)s` shows whether "
+                "the log still holds this event unchanged, even if someone rewrote the whole log in the database."
+            ) % {"day": check.day.strftime("%d.%m.%Y"), "events": result.events, "anchor": f"{sequence}:{head_hash}"}
+        notify_administrators(subject, message)
+        return {"intact": True, "events": result.events, "anchor": f"{sequence}:{head_hash}"}
     logger.error("Audit log broken at %s", check.problem)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("The audit log is broken")

@@ -85,3 +85,20 @@ def check_chain(batch_size: int = 2000) -> ChainCheck:
 def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     """Return the first problem found in the chain, or None when it is intact."""
     return check_chain(batch_size).problem
+
+
+def anchor() -> tuple[int, str]:
+    """The newest event's sequence number and hash: mailed out daily, so that a copy of the chain's
+    state lives outside the database (someone who can write to the database could rewrite the whole
+    chain, head included; they cannot rewrite the copies in people's mailboxes)."""
+    return _head()
+
+
+def check_anchor(sequence: int, expected_hash: str) -> str | None:
+    """None when event `sequence` still has the hash an earlier anchor recorded; else why not."""
+    stored = AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
+    if stored is None:
+        return f"event {sequence} no longer exists"
+    if stored != expected_hash.strip().lower():
+        return f"event {sequence} has a different hash than the anchor recorded"
+    return None

@@ -38,7 +38,9 @@ def test_run_due_twice_on_the_same_day_enqueues_the_check_once(events, settings,
     # The tests run tasks at once (ImmediateBackend): the check has run and found the chain intact.
     assert (check.intact, check.events, check.problem) == (True, 3, "")
     assert check.finished_at is not None
-    assert mail.outbox == []
+    # Only the anchor is mailed; nothing says the log is broken.
+    (message,) = mail.outbox
+    assert "Audit log anchor for" in message.subject and "broken" not in message.subject
 
 
 def test_the_next_day_gets_its_own_check(db, django_capture_on_commit_callbacks):
@@ -98,3 +100,40 @@ def test_the_task_fails_when_the_chain_is_broken(events):
     assert "AuditChainBroken" in result.errors[0].exception_class_path
     check.refresh_from_db()
     assert check.problem.startswith("event 3:")
+
+
+def test_an_intact_chain_mails_its_anchor_out_of_the_database(events, users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_chain_check(NOON)
+    head = AuditEvent.objects.order_by("-sequence").first()
+    (message,) = mail.outbox
+    assert message.to == [users["haldur"].email]
+    assert f"{head.sequence}:{head.hash}" in message.body
+    # The anchor verifies while the event is unchanged ...
+    call_command("audit_verify", "--anchor", f"{head.sequence}:{head.hash}", stdout=StringIO())
+
+
+def test_a_rewritten_chain_is_caught_by_an_earlier_anchor(events):
+    from django.core.management.base import CommandError
+
+    from audit.log import event_hash, hashed_fields
+    from audit.models import AuditChainHead
+
+    first = AuditEvent.objects.get(sequence=1)
+    anchor = f"1:{first.hash}"
+    # Someone with database access alters event 1 and recomputes every hash and the head: the chain
+    # itself verifies again, but the anchor mailed out earlier does not.
+    previous = first.previous_hash
+    for event in AuditEvent.objects.order_by("sequence"):
+        if event.sequence == 1:
+            event.path = "/rewritten/"
+        event.previous_hash = previous
+        event.hash = event_hash(hashed_fields(event), previous)
+        event.save()
+        previous = event.hash
+    AuditChainHead.objects.filter(pk=1).update(hash=previous)
+    call_command("audit_verify", stdout=StringIO())
+    with pytest.raises(CommandError, match="does not match anchor 1"):
+        call_command("audit_verify", "--anchor", anchor, stdout=StringIO())
+    with pytest.raises(CommandError, match="SEQUENCE:HASH"):
+        call_command("audit_verify", "--anchor", "not-an-anchor", stdout=StringIO())
