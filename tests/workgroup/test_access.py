@@ -131,6 +131,9 @@ def test_a_person_with_a_current_membership_but_no_role_is_a_member(group, peopl
     person = type(person).objects.get(pk=person.pk)
     assert not person.has_system_role(SystemRole.WORKING_GROUP)
     assert login(person).get(reverse("workgroup:home")).status_code == 200
+    # ... and the main menu leads there.
+    page = login(person).get(reverse("core:accessibility")).content.decode()
+    assert f'href="{reverse("workgroup:home")}"' in page
 
 
 def test_a_former_member_without_the_role_is_refused(group, people, login):
@@ -147,6 +150,8 @@ def test_a_former_member_without_the_role_is_refused(group, people, login):
         status=Membership.Status.LEFT,
     )
     assert login(person).get(reverse("workgroup:home")).status_code == 403
+    page = login(person).get(reverse("core:accessibility")).content.decode()
+    assert f'href="{reverse("workgroup:home")}"' not in page
 
 
 def test_the_method_editor_reads_feedback_and_pilots_but_cannot_add_feedback(group, people, login):
