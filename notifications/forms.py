@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django import forms as forms_module
 from django.forms import formset_factory
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, validate_personal_code
@@ -240,6 +242,25 @@ class BaseHouseholdFormSet(forms.BaseFormSet):
         return rows
 
 
+ADD_MEMBER = "add_household_member"
+
+
+def adding_member(data: Any) -> bool:
+    """The person asked for one more household row rather than saving."""
+    return data is not None and ADD_MEMBER in data
+
+
+def without_errors(*forms: Any) -> None:
+    """Show bound forms again without checking them (after "Add another household member"): the person
+    has not tried to save yet, so nothing is wrong yet."""
+    for form in forms:
+        if isinstance(form, forms_module.BaseFormSet):
+            form._non_form_errors = form.error_class()
+            without_errors(*form.forms)
+        else:
+            form._errors = ErrorDict()
+
+
 def household_formset(
     content: MethodContent, *, data: Any = None, initial: list[dict[str, Any]] | None = None, extra: int = 3
 ) -> BaseHouseholdFormSet:
@@ -251,6 +272,10 @@ def household_formset(
         max_num=20,
         validate_max=True,
     )
+    if data is not None and ADD_MEMBER in data:
+        # "Add another household member": the same answers, one more empty row (nothing is saved).
+        data = data.copy()
+        data["household-TOTAL_FORMS"] = str(int(data.get("household-TOTAL_FORMS") or 0) + 1)
     formset = formset_class(data=data, initial=initial, prefix="household", form_kwargs={"content": content})
     assert isinstance(formset, BaseHouseholdFormSet)
     return formset

@@ -32,9 +32,11 @@ from .forms import (
     IdentityForm,
     NotificationForm,
     ScreeningForm,
+    adding_member,
     error_summary,
     household_formset,
     interface_language,
+    without_errors,
 )
 from .models import Notification, ScreeningDecision
 
@@ -105,7 +107,9 @@ def notification_create(request: HttpRequest) -> HttpResponse:
     child_form = ChildForm(data, content=content)
     identity_form = IdentityForm(data)
     formset = household_formset(content, data=data)
-    if request.method == "POST":
+    if adding_member(data):
+        without_errors(form, child_form, identity_form, formset)
+    elif request.method == "POST":
         valid = all([form.is_valid(), child_form.is_valid(), identity_form.is_valid(), formset.is_valid()])
         if valid:
             payload = _form_data(form, child_form, formset)
@@ -196,7 +200,9 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditForm(request.POST, content=content)
         child_form = ChildForm(request.POST, content=content)
         formset = household_formset(content, data=request.POST, initial=_household_initial(notification), extra=2)
-        if all([form.is_valid(), child_form.is_valid(), formset.is_valid()]):
+        if adding_member(request.POST):
+            without_errors(form, child_form, formset)
+        elif all([form.is_valid(), child_form.is_valid(), formset.is_valid()]):
             payload = _form_data(form, child_form, formset)
             revision = payload["notification"].pop("revision")
             try:

@@ -194,3 +194,27 @@ def test_signed_out_visitor_is_sent_to_sign_in(db, client):
     response = client.get(reverse("notifications:create"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_add_another_household_member_gives_one_more_row_and_keeps_the_answers(people, login):
+    client = english(login(people["koordinaator"]))
+    data = valid_post()
+    data["household-TOTAL_FORMS"] = "3"
+    data["summary"] = "Kokkuvõte jääb alles."
+    data["add_household_member"] = "1"
+    response = client.post(reverse("notifications:create"), data)
+    assert response.status_code == 200
+    assert nothing_saved()
+    page = response.content.decode()
+    assert 'name="household-TOTAL_FORMS" value="4"' in page
+    assert 'name="household-3-relationship"' in page
+    assert "Kokkuvõte jääb alles." in page
+    # Nothing was wrong yet: no error summary.
+    assert "There is a problem" not in page
+    # The fourth row is saved like the others.
+    data.pop("add_household_member")
+    data["household-TOTAL_FORMS"] = "4"
+    data["household-3-relationship"] = "father"
+    response = client.post(reverse("notifications:create"), data)
+    assert response.status_code == 302
+    assert "father" in Notification.objects.get().child.household.values_list("relationship", flat=True)
