@@ -88,4 +88,7 @@ def ensure_demo_chronology(users: dict[str, Any], review: Any) -> dict[str, Any]
             channel="upload",
             filename=f"{code.lower()}.csv",
         )
+    from detections.services import ensure_detections
+
+    ensure_detections(review=review)  # the demo shows its detections at once, without a worker
     return made

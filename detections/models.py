@@ -62,6 +62,9 @@ class PatternDetection(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     organisations = models.JSONField(default=list)
+    # What the episode is about as the rule sees it (see detections.services.subject_of): the key that,
+    # with the rule, finds this detection again in a later run.
+    subject = models.CharField(max_length=300, blank=True)
     uncertain = models.BooleanField(_("rests on an uncertain date"), default=False)
     # The explanation in each interface language: {"et": .., "en": .., "ru": ..}.
     explanations = models.JSONField(default=dict)

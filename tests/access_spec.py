@@ -544,6 +544,93 @@ PAGES: list[Page] = [
     ),
 ]
 
+# --- pattern detections and key practice episodes (detections and analysis apps): the review's readers
+# read, decide, run detection and keep episodes; the agency contributor and everyone else get 404.
+
+
+def demo_detection(world: World) -> Any:
+    """The demo chronology's stored detection of missed hospital appointments (was_not_brought at HAIGLA-01)."""
+    from detections.models import PatternDetection
+
+    chronology(world)
+    return PatternDetection.objects.get(review=world.review, rule="was_not_brought", subject="HAIGLA-01")
+
+
+def demo_episode(world: World) -> Any:
+    """A key practice episode of the demo review, made once per world."""
+    if "episode" not in world.extra:
+        from analysis.services import episode_create
+
+        world.extra["episode"] = episode_create(
+            review=world.review,
+            data={"title": "Haigla järelkontrollid 2024", "appraisal": "shortcoming"},
+            acting_user=world.people["analyytik"],
+        )
+    return world.extra["episode"]
+
+
+def detected_review(world: World) -> dict[str, Any]:
+    """The demo review, its chronology submitted and detected."""
+    chronology(world)
+    return {"pk": world.review.pk}
+
+
+def demo_detection_run(world: World) -> dict[str, Any]:
+    from detections.models import DetectionRun
+
+    chronology(world)
+    return {"pk": DetectionRun.objects.filter(review=world.review).latest("pk").pk}
+
+
+REVIEW_READERS_ONLY = only(*REVIEW_READERS, others=NOT_FOUND)
+PAGES += [
+    Page("detections:list", REVIEW_READERS_ONLY, kwargs=detected_review, case_data=True),
+    Page("detections:run", REVIEW_READERS_ONLY, kwargs=detected_review, methods=("POST",), html=False),
+    # A fragment polled while a run goes on: counts only, no case data (not audited), no page of its own.
+    Page("detections:run_status", REVIEW_READERS_ONLY, kwargs=demo_detection_run, html=False),
+    Page(
+        "detections:detail",
+        REVIEW_READERS_ONLY,
+        kwargs=lambda world: {"pk": demo_detection(world).pk},
+        case_data=True,
+    ),
+    Page(
+        "detections:decide",
+        REVIEW_READERS_ONLY,
+        kwargs=lambda world: {"pk": demo_detection(world).pk},
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "detections:link_episode",
+        REVIEW_READERS_ONLY,
+        kwargs=lambda world: {"pk": demo_detection(world).pk},
+        methods=("POST",),
+        html=False,
+    ),
+    Page("analysis:episodes", REVIEW_READERS_ONLY, kwargs=review_kwargs, case_data=True),
+    Page(
+        "analysis:episode_create",
+        REVIEW_READERS_ONLY,
+        kwargs=review_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "analysis:episode",
+        REVIEW_READERS_ONLY,
+        kwargs=lambda world: {"pk": demo_episode(world).pk},
+        case_data=True,
+    ),
+    Page(
+        "analysis:episode_edit",
+        REVIEW_READERS_ONLY,
+        kwargs=lambda world: {"pk": demo_episode(world).pk},
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+]
+
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}
 assert len(SPEC) == len(PAGES), "a URL name appears twice in the access spec"
 
