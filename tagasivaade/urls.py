@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", include("detections.urls")),
     path("reviews/", include("analysis.urls")),
     path("requests/", include("submissions.urls")),
+    path("requests/", include("api.page_urls")),
     path("api/v1/", include("api.urls")),
     path("workgroup/", include("workgroup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -197,6 +197,22 @@ def inquiry_pk(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {"pk": inquiries(world)[key].pk}
 
 
+def api_token_kwargs(world: World) -> dict[str, Any]:
+    """The sent demo request and an API token of it (made once per world; the token itself is never used)."""
+    if "api_token" not in world.extra:
+        from api.models import ApiToken, token_digest
+
+        request = inquiries(world)["sent_request"]
+        world.extra["api_token"] = ApiToken.objects.create(
+            request=request,
+            digest=token_digest("tv_access-matrix"),
+            prefix="tv_access-m",
+            label="STAR",
+            created_by=world.people["koordinaator"],
+        )
+    return {"pk": world.extra["api_token"].request_id, "token_pk": world.extra["api_token"].pk}
+
+
 # Who reads a review's pages and its notification: the coordinator, its lead reviewer and team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 # TARA configured against an address where nothing answers: its pages are reachable and refuse cleanly.
@@ -391,6 +407,20 @@ PAGES: list[Page] = [
         methods=("GET", "POST"),
         case_data=True,
     ),
+    # --- API tokens of an information request (api/views.py): the coordinator only; the review's readers and
+    # the request's own contributor get 403, everyone else 404. The JSON API itself (/api/v1/) answers bearer
+    # tokens, not sessions: its endpoints are listed in tests/test_access_matrix.py's API_ENDPOINTS and their
+    # access is tested in tests/api/. Its OpenAPI document is public (no case data).
+    Page("api_tokens:list", only("koordinaator"), kwargs=inquiry_pk("sent_request"), case_data=True),
+    Page(
+        "api_tokens:create",
+        only("koordinaator"),
+        kwargs=inquiry_pk("sent_request"),
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page("api_tokens:revoke", only("koordinaator"), kwargs=api_token_kwargs, methods=("POST",), html=False),
+    Page("api:openapi-json", public(), html=False),
     # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and
     # their own letters; the method editor reads the feedback from pilots. Pages naming people are audited.
     Page("workgroup:home", only("koordinaator", "tooruhm"), audited=True),
