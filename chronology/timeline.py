@@ -256,6 +256,7 @@ def render_timeline_svg(
     highlight: set[tuple[str, str]] | None = None,
     event_type_labels: Mapping[str, str] | None = None,
     id_prefix: str = "timeline",
+    inline_style: bool = True,
 ) -> str:
     """The swimlane timeline of `entries` as an SVG element (see the module docstring).
 
@@ -263,7 +264,9 @@ def render_timeline_svg(
     it get lanes of their own after it. `highlight` holds (source, entry_ref) identities to ring, e.g.
     the entries a pattern detection rests on (a key event keeps its own ring). `event_type_labels`
     maps event-type codes to labels in `language` for the tooltips (the code is shown without one).
-    `id_prefix` keeps ids unique when a page holds more than one timeline.
+    `id_prefix` keeps ids unique when a page holds more than one timeline. `inline_style=False` leaves
+    out the <style> element, for a web page whose Content Security Policy forbids inline styles: it
+    links chronology/static/chronology/timeline.css instead (the same rules, scoped to svg.timeline).
     """
     with translation.override(language):
         return _render(
@@ -273,6 +276,7 @@ def render_timeline_svg(
             highlight=highlight or set(),
             labels=event_type_labels or {},
             prefix=id_prefix,
+            inline_style=inline_style,
         )
 
 
@@ -284,6 +288,7 @@ def _render(
     highlight: set[tuple[str, str]],
     labels: Mapping[str, str],
     prefix: str,
+    inline_style: bool = True,
 ) -> str:
     lanes = _lanes(entries, organisations)
     lane_of = {code: index for index, (code, _label) in enumerate(lanes)}
@@ -299,7 +304,8 @@ def _render(
     add(f'<title id="{title_id}">{escape(_("Timeline of the chronology"))}</title>')
     gaps = _gaps(entries, gap_days)
     add(f'<desc id="{desc_id}">{escape(_describe(entries, lanes, gaps, gap_days))}</desc>')
-    add(_STYLE.format(p=prefix))
+    if inline_style:
+        add(_STYLE.format(p=prefix))
     add(_DEFS.format(p=prefix))
 
     if not entries:

@@ -213,6 +213,36 @@ def api_token_kwargs(world: World) -> dict[str, Any]:
     return {"pk": world.extra["api_token"].request_id, "token_pk": world.extra["api_token"].pk}
 
 
+def chronology_review(world: World) -> dict[str, Any]:
+    """The demo review, with its chronology submitted (for the timeline and export pages)."""
+    chronology(world)
+    return {"pk": world.review.pk}
+
+
+def chronology_export(world: World) -> dict[str, Any]:
+    """A finished PDF export of the demo chronology, its file in storage (made once per world)."""
+    if "chronology_export" not in world.extra:
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from chronology.models import ChronologyEntry, ChronologyExport
+
+        chronology(world)
+        export = ChronologyExport(
+            review=world.review,
+            format=ChronologyExport.Format.PDF,
+            language="et",
+            status=ChronologyExport.Status.DONE,
+            entry_count=ChronologyEntry.objects.filter(review=world.review).integrated().count(),
+            requested_by=world.people["analyytik"],
+            finished_at=timezone.now(),
+        )
+        export.file.save("chronology-demo.pdf", ContentFile(b"%PDF-1.4\n% fictional\n"), save=False)
+        export.save()
+        world.extra["chronology_export"] = export
+    return {"pk": world.extra["chronology_export"].pk}
+
+
 # Who reads a review's pages and its notification: the coordinator, its lead reviewer and team members.
 REVIEW_READERS = ("koordinaator", "analyytik", "meeskonnaliige")
 # TARA configured against an address where nothing answers: its pages are reachable and refuse cleanly.
@@ -421,6 +451,37 @@ PAGES: list[Page] = [
     ),
     Page("api_tokens:revoke", only("koordinaator"), kwargs=api_token_kwargs, methods=("POST",), html=False),
     Page("api:openapi-json", public(), html=False),
+    # --- timeline and exports of the integrated chronology (chronology/export_views.py): the review's
+    # readers; the agency contributor and everyone else get 404, as for every review page.
+    Page(
+        "chronology:timeline",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=chronology_review,
+        case_data=True,
+    ),
+    Page("chronology:exports", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=chronology_review, case_data=True),
+    Page(
+        "chronology:export_xlsx",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=chronology_review,
+        case_data=True,
+        html=False,
+    ),
+    Page(
+        "chronology:export_pdf",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=chronology_review,
+        methods=("POST",),
+        html=False,
+    ),
+    Page("chronology:export", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=chronology_export, case_data=True),
+    Page(
+        "chronology:export_download",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=chronology_export,
+        case_data=True,
+        html=False,
+    ),
     # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and
     # their own letters; the method editor reads the feedback from pilots. Pages naming people are audited.
     Page("workgroup:home", only("koordinaator", "tooruhm"), audited=True),

@@ -126,7 +126,8 @@ def test_get_answers_each_persona_as_the_spec_says(world, name):
         audited = persona == ANONYMOUS or audit_count(world, persona) > before
         if expected == OK and page.must_audit and not audited:
             problems.append(f"{persona}: read {url} but no audit event names them as the actor")
-        banner = b'class="restricted-banner"' in response.content
+        # Downloads may stream (FileResponse has no .content); only HTML pages carry the banner.
+        banner = page.html and b'class="restricted-banner"' in response.content
         if expected == OK and page.case_data and page.html and not banner:
             problems.append(f"{persona}: case data shown without the AK (internal use only) banner")
     assert not problems, f"{name} ({url}):\n  " + "\n  ".join(problems)
