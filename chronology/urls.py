@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "chronology"
 urlpatterns: list = [
@@ -14,4 +14,10 @@ urlpatterns: list = [
     path("<int:pk>/chronology/disputes/add/", views.dispute_create, name="dispute_create"),
     path("chronology/disputes/<int:pk>/resolve/", views.dispute_resolve, name="dispute_resolve"),
     # Timeline and exports (chronology/export_views.py).
+    path("<int:pk>/chronology/timeline/", export_views.timeline, name="timeline"),
+    path("<int:pk>/chronology/exports/", export_views.exports, name="exports"),
+    path("<int:pk>/chronology/exports/xlsx/", export_views.export_xlsx, name="export_xlsx"),
+    path("<int:pk>/chronology/exports/pdf/", export_views.export_pdf, name="export_pdf"),
+    path("chronology/exports/<int:pk>/", export_views.export_detail, name="export"),
+    path("chronology/exports/<int:pk>/download/", export_views.export_download, name="export_download"),
 ]
