@@ -722,6 +722,96 @@ PAGES += [
     ),
 ]
 
+# --- an agency's submission (submissions/): the contributor of the request reads and submits, the
+# coordinator too (on the agency's behalf); the review's readers read its submissions and report;
+# everyone else gets 404. An upload preview is its uploader's only.
+
+
+def submissions_of(world: World) -> dict[str, Any]:
+    """The demo contributor's request (VALD-LK) with its demo submission, the file kept with it, an
+    upload preview of that file by `asutus` and one draft entry (made once per world)."""
+    if "submissions" not in world.extra:
+        from django.core.files.base import ContentFile
+
+        from chronology.demo import DATA
+        from chronology.exchange import entry_values
+        from submissions.models import DraftEntry, UploadPreview
+
+        request = chronology(world)["VALD-LK"]
+        data = (DATA / "VALD-LK.csv").read_bytes()
+        submission = request.submissions.order_by("-number").first()
+        submission.file.save("vald-lk.csv", ContentFile(data), save=True)
+        preview = UploadPreview(
+            request=request, filename="vald-lk.csv", size=len(data), created_by=world.people["asutus"]
+        )
+        preview.file.save("vald-lk.csv", ContentFile(data), save=True)
+        stored = request.entries.filter(is_active=True).order_by("pk").first()
+        values = entry_values(stored.to_entry()) | {"entry_ref": "VALD-LISA-1"}
+        draft = DraftEntry.objects.create(request=request, values=values, revision=1, updated_by=world.people["asutus"])
+        world.extra["submissions"] = {"request": request, "submission": submission, "preview": preview, "draft": draft}
+    return world.extra["submissions"]
+
+
+def submission_request_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": submissions_of(world)["request"].pk}
+
+
+CONTRIBUTOR_READERS = only(*REVIEW_READERS, "asutus", others=NOT_FOUND)
+SUBMITTERS = only("koordinaator", "asutus")
+
+PAGES += [
+    Page("submissions:request", CONTRIBUTOR_READERS, kwargs=submission_request_kwargs, case_data=True),
+    Page("submissions:upload", SUBMITTERS, kwargs=submission_request_kwargs, methods=("GET", "POST"), case_data=True),
+    Page(
+        "submissions:preview",
+        only("asutus"),
+        kwargs=lambda world: {"key": submissions_of(world)["preview"].key},
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page("submissions:entries", SUBMITTERS, kwargs=submission_request_kwargs, case_data=True),
+    Page(
+        "submissions:entry_add", SUBMITTERS, kwargs=submission_request_kwargs, methods=("GET", "POST"), case_data=True
+    ),
+    Page("submissions:entries_submit", SUBMITTERS, kwargs=submission_request_kwargs, methods=("POST",), html=False),
+    Page("submissions:entries_start", SUBMITTERS, kwargs=submission_request_kwargs, methods=("POST",), html=False),
+    Page(
+        "submissions:entry_edit",
+        SUBMITTERS,
+        kwargs=lambda world: {"pk": submissions_of(world)["draft"].pk},
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "submissions:entry_delete",
+        SUBMITTERS,
+        kwargs=lambda world: {"pk": submissions_of(world)["draft"].pk},
+        methods=("POST",),
+        html=False,
+    ),
+    Page(
+        "submissions:report",
+        CONTRIBUTOR_READERS,
+        kwargs=submission_request_kwargs,
+        methods=("GET", "POST"),
+        post_expect=SUBMITTERS,
+        case_data=True,
+    ),
+    Page(
+        "submissions:detail",
+        CONTRIBUTOR_READERS,
+        kwargs=lambda world: {"pk": submissions_of(world)["submission"].pk},
+        case_data=True,
+    ),
+    Page(
+        "submissions:download",
+        CONTRIBUTOR_READERS,
+        kwargs=lambda world: {"pk": submissions_of(world)["submission"].pk},
+        case_data=True,
+        html=False,
+    ),
+]
+
 SPEC: dict[str, Page] = {page.name: page for page in PAGES}
 assert len(SPEC) == len(PAGES), "a URL name appears twice in the access spec"
 

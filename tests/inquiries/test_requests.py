@@ -145,7 +145,7 @@ def test_contributor_reads_their_own_request_only(people, login, inquiries):
     page = client.get(detail_url(sent))
     assert page.status_code == 200
     assert b"Lugupeetud N\xc3\xa4idisvalla Vallavalitsus" in page.content
-    assert b"not available yet" in page.content
+    assert reverse("submissions:request", kwargs={"pk": sent.pk}).encode() in page.content
     # Nothing else of the review: no links to its pages, nobody else's contact details.
     for name in ("inquiries:request_grid", "inquiries:involvement_list", "reviews:detail"):
         assert reverse(name, kwargs={"pk": sent.involvement.review_id}).encode() not in page.content
