@@ -106,7 +106,7 @@ ENTRY_SCHEMA: dict[str, Any] = {
 }
 assert set(ENTRY_SCHEMA["properties"]) == set(KEYS), "the documented entry must have the format's keys"
 
-EXAMPLE_ENTRY = {
+EXAMPLE_ENTRY: dict[str, Any] = {
     "entry_ref": "STAR-2016-114-1",
     "date": "2016-03-14",
     "time": "10:30",

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action, Purpose
-from chronology.fields import ImportResult, Problem, Vocabularies, cell_text, entries_from_mappings
+from chronology.fields import ImportResult, entries_from_mappings
+from submissions.checking import vocabularies_for
 
 from .models import ApiToken, token_digest
 
@@ -93,35 +93,9 @@ def token_used(token: ApiToken) -> None:
 
 
 def check_posted_entries(*, information_request: Any, items: Iterable[Any]) -> ImportResult:
-    """The entries of an API body, checked as an uploaded file is: against the vocabularies of the
-    review's method version and the codes of the organisations involved in the review, and every
-    entry's `organisation` must be the code of the organisation the request went to."""
-    involvement = information_request.involvement
-    review = involvement.review
-    codes = list(review.involvements.values_list("code", flat=True))
-    vocabularies = Vocabularies.from_method(review.method_version.data, organisations=codes)
-    items = list(items)
-    result = entries_from_mappings(items, vocabularies=vocabularies, source=str(information_request.pk))
-    if any(problem.index is None for problem in result.errors):
-        return result  # the body as a whole is refused (no entries, too many): nothing more to say
-    own = [problem for problem in _other_organisations(items, involvement.code, set(codes))]
-    if not own:
-        return result
-    problems = sorted([*result.errors, *own], key=lambda problem: problem.index or 0)
-    return ImportResult(errors=tuple(problems))
-
-
-def _other_organisations(items: list[Any], code: str, known: set[str]) -> Iterable[Problem]:
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        value = cell_text(item.get("organisation"))
-        # An unknown code is reported by the entry check already; a known one of another agency here.
-        if value and value != code and value in known:
-            yield Problem(
-                _("Entries sent for this request must have the organisation %(code)s, not “%(value)s”.")
-                % {"code": code, "value": value},
-                column="organisation",
-                field="organisation",
-                index=index,
-            )
+    """The entries of an API body, checked exactly as an uploaded file is (`submissions.checking`):
+    against the vocabularies of the review's method version and the codes of the organisations
+    involved in the review, every entry's `organisation` being the code of the one the request went to."""
+    return entries_from_mappings(
+        list(items), vocabularies=vocabularies_for(information_request), source=str(information_request.pk)
+    )

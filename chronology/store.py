@@ -18,6 +18,7 @@ has already checked every entry (nothing half-stored).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.files.base import File
@@ -180,7 +181,7 @@ def apply_submission(
             },
         )
         for hook in AFTER_SUBMISSION:
-            transaction.on_commit(lambda hook=hook: hook(submission))
+            transaction.on_commit(partial(hook, submission))
     return submission
 
 
