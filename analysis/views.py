@@ -56,9 +56,14 @@ def episode_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def episode(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.get_episode_for(request, pk)
-    entries = item.entries.all().in_order()  # type: ignore[attr-defined]
+    language = interface_language()
+    content = item.review.method_version.data
+    entries = [
+        (entry, content.label("event_types", entry.event_type, language))
+        for entry in item.entries.all().in_order()  # type: ignore[attr-defined]
+    ]
     detections = item.detections.order_by("start", "end", "rule", "pk")  # type: ignore[attr-defined]
-    labels = rule_labels(item.review, interface_language())
+    labels = rule_labels(item.review, language)
     return render(
         request,
         "analysis/episode_detail.html",
