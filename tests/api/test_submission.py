@@ -230,3 +230,16 @@ def test_the_status_tells_the_system_where_its_request_stands(sent_request, toke
     assert call.detail["api_token"] == api_token.pk
     assert call.object_id == str(sent_request.pk)
     assert ApiToken.objects.get(pk=api_token.pk).last_used_at is not None
+
+
+def test_messages_follow_the_callers_accept_language(sent_request, token):
+    _api_token, raw = token
+    body = {"entries": [entry("A-1", description="")]}
+
+    estonian = post_chronology(raw, sent_request.pk, body, HTTP_ACCEPT_LANGUAGE="et")
+    english = post_chronology(raw, sent_request.pk, body, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert estonian["Content-Language"] == "et"
+    assert estonian.json()["errors"][0]["message"] == "See väärtus on kohustuslik."
+    assert english["Content-Language"] == "en"
+    assert english.json()["errors"][0]["message"] == "This value is required."
