@@ -419,7 +419,7 @@ def body_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
                 declared = 0
             body = b"" if declared > MAX_BODY_BYTES else request.read(MAX_BODY_BYTES + 1)
             if declared > MAX_BODY_BYTES or len(body) > MAX_BODY_BYTES:
-                return _too_large(request, max(declared, len(body)), language)
+                return _too_large(request, max(declared, len(body)), language, kwargs.get("id"))
             request._body = body  # what `request.body` returns from now on
         response = view(request, *args, **kwargs)
         response.headers["Content-Language"] = language
@@ -428,18 +428,20 @@ def body_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
-def _too_large(request: HttpRequest, size: int, language: str) -> HttpResponse:
+def _too_large(request: HttpRequest, size: int, language: str, requested: Any) -> HttpResponse:
+    """413, audited with the caller's token when it presented a valid one (the body is never read)."""
     header = request.headers.get("Authorization", "")
     token = None
     if header[:7].lower() == "bearer ":
         found, refusal = services.token_lookup(header[7:])
         token = None if refusal else found
+    own = token is not None and str(token.request_id) == str(requested)
     audit_call(
         request,
         action=Action.CREATE,
         outcome="too_large",
         token=token,
-        information_request=token.request if token is not None else None,
+        information_request=token.request if token is not None and own else None,
         bytes=size,
     )
     response = JsonResponse(
