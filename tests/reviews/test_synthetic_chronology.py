@@ -146,18 +146,26 @@ def test_default_is_twenty_organisations_per_review(people):
     assert all(share > 0 for share in Submission.objects.filter(review=review).values_list("entry_count", flat=True))
 
 
-def test_clear_removes_the_chronologies_and_the_synthetic_organisations_but_not_the_demo(people, demo_case):
+def test_clear_removes_the_chronologies_their_detections_and_the_synthetic_organisations_but_not_the_demo(
+    people, demo_case, django_capture_on_commit_callbacks
+):
     from chronology.demo import ensure_demo_chronology
+    from detections.models import PatternDetection
 
     ensure_demo_chronology(people, demo_case["review"])
     demo_entries = ChronologyEntry.objects.filter(review=demo_case["review"]).count()
-    call_command("seed_synthetic", "--reviews", "2", "--entries-per-review", "30", "--organisations-per-review", "3")
+    with django_capture_on_commit_callbacks(execute=True):  # the detection run after the submissions
+        call_command(
+            "seed_synthetic", "--reviews", "2", "--entries-per-review", "300", "--organisations-per-review", "5"
+        )
+    assert PatternDetection.objects.filter(review__in=synthetic_reviews()).exists()
 
     call_command("seed_synthetic", "--clear")
 
     assert not synthetic_reviews().exists()
     assert ChronologyEntry.objects.count() == demo_entries
     assert not Submission.objects.exclude(review=demo_case["review"]).exists()
+    assert not PatternDetection.objects.exclude(review=demo_case["review"]).exists()
     assert not Organisation.objects.filter(registry_code__startswith=synthetic.ORGANISATION_PREFIX).exists()
     assert Review.objects.get() == demo_case["review"]
 

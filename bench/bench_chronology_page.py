@@ -1,0 +1,161 @@
+"""Server time and SQL queries of the integrated chronology page, at 1,000 and 5,000 entries from 20 organisations.
+
+Runs on a fresh database (a temporary SQLite file, or a test database next to DATABASE_URL's). Two
+synthetic reviews get their chronologies from `reviews.synthetic.seed_chronologies` — 20 organisations
+each, every agency's entries submitted through `chronology.store.apply_submission` as an upload is.
+The coordinator (signed in with Django's test Client, as bench_pages.py does) then opens, for each
+review, the page's first page, its second page and a filtered request (one organisation, one event
+type); each is requested --requests times after a few warm-up requests. Prints median and p95 server
+time, the SQL query count and the response's size, and whether the query count is the same at both
+sizes (it must not depend on the number of entries). Writes bench/results/chronology_page.json.
+
+Run: .venv/bin/python bench/bench_chronology_page.py [--requests 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tagasivaade.settings")
+os.environ.setdefault("DEBUG", "false")
+
+import django  # noqa: E402
+
+SCALES = (1000, 5000)
+ORGANISATIONS = 20
+WARM_UP = 3
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(client, path: str, requests: int) -> dict[str, float | int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARM_UP):
+        assert client.get(path).status_code == 200, path
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, path
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return {
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "queries": len(queries.captured_queries),
+        "kib": round(len(response.content) / 1024, 1),
+        "requests": requests,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=30)
+    arguments = parser.parse_args()
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import NoReverseMatch, reverse
+
+    temporary = tempfile.TemporaryDirectory()
+    if connection.vendor == "sqlite":
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(temporary.name) / "bench.sqlite3")
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    results = []
+    try:
+        from accounts.demo import ensure_demo_people
+        from chronology.models import ChronologyEntry
+        from inquiries.models import Involvement
+        from method.loader import ensure_seeded
+        from reviews import synthetic
+        from reviews.models import Review
+
+        ensure_seeded()
+        people = ensure_demo_people()
+        client = Client()
+        client.force_login(people["koordinaator"], backend="accounts.backends.PasswordBackend")
+        for scale in SCALES:
+            started = time.perf_counter()
+            synthetic.seed(
+                reviews=1,
+                open_notifications=0,
+                closed=0,
+                entries_per_review=scale,
+                organisations_per_review=ORGANISATIONS,
+                seed=scale,
+            )
+            seed_seconds = time.perf_counter() - started
+            review = Review.objects.filter(reference__startswith=synthetic.PREFIX).order_by("-pk").first()
+            entries = ChronologyEntry.objects.filter(review=review).integrated()
+            organisation = Involvement.objects.filter(review=review).order_by("code").first().code
+            try:
+                url = reverse("chronology:integrated", kwargs={"pk": review.pk})
+            except NoReverseMatch:
+                print("The integrated chronology page (chronology:integrated) does not exist yet.", file=sys.stderr)
+                return 1
+            filtered = entries.filter(organisation=organisation, event_type="contact").count()
+            pages = {
+                "page 1": url,
+                "page 2": f"{url}?page=2",
+                f"filtered ({filtered} rows)": f"{url}?organisation={organisation}&event_type=contact",
+            }
+            for page, path in pages.items():
+                results.append(
+                    {
+                        "page": page.split(" (")[0],
+                        "label": page,
+                        "entries": entries.count(),
+                        "organisations": Involvement.objects.filter(review=review).count(),
+                        "seed_seconds": round(seed_seconds, 1),
+                        **measure(client, path, arguments.requests),
+                    }
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        temporary.cleanup()
+
+    print(f"Database: {connection.vendor}; {arguments.requests} requests per page after {WARM_UP} warm-up requests")
+    print(f"{'page':<22}{'entries':>9}{'orgs':>6}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'KiB':>8}")
+    for row in results:
+        print(
+            f"{row['label']:<22}{row['entries']:>9}{row['organisations']:>6}{row['median_ms']:>11}"
+            f"{row['p95_ms']:>9}{row['queries']:>9}{row['kib']:>8}"
+        )
+    seeded = [f"{row['entries']} entries in {row['seed_seconds']} s" for row in results if row["page"] == "page 1"]
+    print("Seeded through apply_submission:", "; ".join(seeded))
+    constant = all(
+        len({row["queries"] for row in results if row["page"] == page}) == 1 for page in {r["page"] for r in results}
+    )
+    print("Query count independent of the number of entries:", "yes" if constant else "NO")
+    output = ROOT / "bench" / "results" / "chronology_page.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(
+        json.dumps({"database": connection.vendor, "results": results, "queries_constant": constant}, indent=2) + "\n"
+    )
+    print(f"Written to {output.relative_to(ROOT)}")
+    return 0 if constant else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
