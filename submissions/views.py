@@ -239,13 +239,21 @@ def _entries_page(
 ) -> HttpResponse:
     by_index: dict[int, list[dict[str, str]]] = {}
     general: list[str] = []
+    first_with_ref: dict[str, int] = {}
+    for index, draft in enumerate(drafts):
+        first_with_ref.setdefault(draft.values.get("entry_ref", ""), index)
     for problem in problems:
         if problem.index is None or problem.index >= len(drafts):
             general.append(problem.message)
-        else:
-            by_index.setdefault(problem.index, []).append(
-                {"field": _field_label(problem.field), "message": problem.message}
-            )
+            continue
+        message = problem.message
+        ref = drafts[problem.index].values.get("entry_ref", "")
+        if problem.field == "entry_ref" and ref and first_with_ref.get(ref, problem.index) < problem.index:
+            # The checker counts API entries from 0; the table names the entry by its row instead.
+            message = _(
+                "The entry in row %(row)s of this table has the same entry reference; each entry needs its own."
+            ) % {"row": first_with_ref[ref] + 1}
+        by_index.setdefault(problem.index, []).append({"field": _field_label(problem.field), "message": message})
     content = information_request.involvement.review.method_version.data
     language = interface_language()
     rows = [
