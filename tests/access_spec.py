@@ -193,6 +193,43 @@ def demo_entry(world: World, entry_ref: str = "VALD-006") -> Any:
     return ChronologyEntry.objects.get(review=world.review, entry_ref=entry_ref)
 
 
+# --- the integrated chronology (chronology/views.py): objects its pages point at -----------------------------
+
+
+def review_with_chronology(world: World) -> dict[str, Any]:
+    chronology(world)
+    return {"pk": world.review.pk}
+
+
+def demo_entry_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": demo_entry(world).pk}
+
+
+def demo_duplicate(world: World) -> Any:
+    """The demo chronology's suggested duplicate: the joint home visit (VALD-006 and POL-001)."""
+    from chronology.models import DuplicateLink
+
+    entry = demo_entry(world)
+    return DuplicateLink.objects.filter(review=world.review, second=entry).first() or DuplicateLink.objects.get(
+        review=world.review, first=entry
+    )
+
+
+def demo_dispute(world: World) -> Any:
+    """An open dispute in the demo chronology (the two reports of the joint home visit), made once per world."""
+    if "dispute" not in world.extra:
+        from chronology.services import dispute_create
+
+        link = demo_duplicate(world)
+        world.extra["dispute"] = dispute_create(
+            review=world.review,
+            entries=[link.first, link.second],
+            note="Politsei järgi oli laps kodus, valla järgi mitte.",
+            acting_user=world.people["analyytik"],
+        )
+    return world.extra["dispute"]
+
+
 def inquiry_pk(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {"pk": inquiries(world)[key].pk}
 
@@ -480,6 +517,44 @@ PAGES: list[Page] = [
         only(*REVIEW_READERS, others=NOT_FOUND),
         kwargs=chronology_export,
         case_data=True,
+        html=False,
+    ),
+    # --- the integrated chronology (stage 6): the review's readers read and correct it; an agency contributor
+    # and everyone else get 404.
+    Page(
+        "chronology:integrated", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=review_with_chronology, case_data=True
+    ),
+    Page("chronology:entry", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=demo_entry_kwargs, case_data=True),
+    Page(
+        "chronology:entry_edit",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=demo_entry_kwargs,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "chronology:duplicates", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=review_with_chronology, case_data=True
+    ),
+    Page(
+        "chronology:duplicate_decide",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=lambda world: {"pk": demo_duplicate(world).pk},
+        methods=("POST",),
+        html=False,
+    ),
+    Page("chronology:disputes", only(*REVIEW_READERS, others=NOT_FOUND), kwargs=review_with_chronology, case_data=True),
+    Page(
+        "chronology:dispute_create",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=review_with_chronology,
+        methods=("GET", "POST"),
+        case_data=True,
+    ),
+    Page(
+        "chronology:dispute_resolve",
+        only(*REVIEW_READERS, others=NOT_FOUND),
+        kwargs=lambda world: {"pk": demo_dispute(world).pk},
+        methods=("POST",),
         html=False,
     ),
     # --- the working group: the coordinator manages it; members see its meetings, agendas, materials and

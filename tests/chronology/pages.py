@@ -14,8 +14,8 @@ from chronology.store import apply_submission
 from tests import access_spec
 
 
-@pytest.fixture
-def world(people, demo_case) -> access_spec.World:
+@pytest.fixture(name="world")
+def world_fixture(people, demo_case) -> access_spec.World:
     """The demo world with the demo review's chronology submitted by five agencies."""
     world = access_spec.build_world(people, demo_case)
     access_spec.chronology(world)
@@ -44,7 +44,7 @@ def bulk_chronology(world: access_spec.World, count: int) -> None:
     """Replace the municipality's and the family doctor's submissions with `count` entries each, the
     same joint visits on the same days, two days apart (so that each pair is suggested as duplicates),
     merge every third pair and dispute some entries."""
-    from chronology.services import duplicate_decide, dispute_create
+    from chronology.services import dispute_create, duplicate_decide
 
     requests = access_spec.chronology(world)
     start = dt.date(2020, 1, 1)

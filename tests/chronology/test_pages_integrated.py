@@ -17,7 +17,7 @@ from chronology.services import dispute_create, duplicate_decide
 from chronology.store import apply_submission
 from chronology.templatetags.chronology import entry_date, entry_date_text
 from chronology.views import PAGE_SIZE
-from tests.chronology.pages import bulk_chronology, entry_of, world  # noqa: F401 (fixture)
+from tests.chronology.pages import bulk_chronology, entry_of, world_fixture  # noqa: F401 (fixture)
 
 
 def url(world) -> str:
