@@ -14,7 +14,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from chronology import exporting
 from chronology.models import ChronologyEntry
-from chronology.timeline import _STYLE
+from chronology.timeline import _DEFS, _STYLE
 
 from .exports_support import DEMO_AGENCIES, demo_chronology, make_detection, other_review
 
@@ -97,7 +97,9 @@ def test_the_stylesheet_holds_every_rule_of_the_pictures_own_style_scoped_to_the
     for rule in filter(None, (rule.strip() for rule in rules)):
         selector, body = rule.split("{", 1)
         declarations = "; ".join(body.split(";"))
-        assert f"svg.timeline {selector.strip()} {{ {declarations}; }}" in css, selector
+        # Rules for the <symbol>s' contents are matched inside each <use> copy, under no svg.timeline.
+        scope = "symbol" if f'class="{selector.strip()[1:]}"' in _DEFS else "svg.timeline"
+        assert f"{scope} {selector.strip()} {{ {declarations}; }}" in css, selector
 
 
 def test_the_print_stylesheet_prints_on_a4_landscape_without_navigation():
