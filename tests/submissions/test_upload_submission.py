@@ -157,3 +157,11 @@ def test_the_request_page_writes_one_list_event_and_the_download_one_export_even
     assert 'filename="kronoloogia.csv"' in response["Content-Disposition"]
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     assert [(event.action, event.object_id) for event in events] == [(Action.EXPORT, str(submission.pk))]
+
+
+def test_the_preview_shows_the_first_200_entries(contributor, sent_request):
+    rows = [row(entry_ref=f"V-{number:03d}", time="") for number in range(1, 251)]
+    text = page_text(upload_and_preview(contributor, sent_request, csv_bytes(rows)))
+    assert "The first 200 of 250 entries" in text
+    assert "<td>V-200</td>" in text and "<td>V-201</td>" not in text
+    assert "250 entries will be added" in text
