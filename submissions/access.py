@@ -30,6 +30,11 @@ from .models import DraftEntry, Submission, UploadPreview
 SUBMITTING_PURPOSES = (Purpose.INFORMATION_REQUEST, Purpose.COORDINATION)
 
 
+def reads_the_review(user: Any, information_request: InformationRequest) -> bool:
+    """The coordinator and the review's readers, who may see the review's analysis (not the agency)."""
+    return request_purpose(user, information_request) in (Purpose.COORDINATION, Purpose.REVIEW)
+
+
 def may_submit(user: Any, information_request: InformationRequest) -> bool:
     """The contributor of the request, or the coordinator on the agency's behalf."""
     return request_purpose(user, information_request) in SUBMITTING_PURPOSES

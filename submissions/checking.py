@@ -88,8 +88,9 @@ def period_of(entries: Sequence[Entry]) -> tuple[dt.date, dt.date] | None:
     return min(entry.date.earliest for entry in entries), max(entry.date.latest for entry in entries)
 
 
-def decision_text(decision: Mapping[str, Any]) -> str:
-    """One of the reviewers' decisions that rested on removed entries, in words."""
+def decision_text(decision: Mapping[str, Any], *, detailed: bool = True) -> str:
+    """One of the reviewers' decisions that rested on removed entries, in words. Without `detailed`
+    (for the agency, which does not see the review's analysis) the pattern and episode stay unnamed."""
     refs = ", ".join(decision.get("entry_refs", []))
     kind = decision.get("kind")
     if kind == "merge":
@@ -98,6 +99,10 @@ def decision_text(decision: Mapping[str, Any]) -> str:
         return _("The reviewers' decision that entries are not duplicates (entries %(refs)s).") % {"refs": refs}
     if kind == "dispute":
         return _("Entries the reviewers marked as contradicting each other (entries %(refs)s).") % {"refs": refs}
+    if kind == "detection" and not detailed:
+        return _("A pattern the reviewers found in the chronology (entries %(refs)s).") % {"refs": refs}
+    if kind == "episode" and not detailed:
+        return _("A key practice episode of the review (entries %(refs)s).") % {"refs": refs}
     if kind == "detection":
         return _("A pattern detection the reviewers decided on (%(rule)s; entries %(refs)s).") % {
             "rule": decision.get("rule", ""),

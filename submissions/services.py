@@ -108,8 +108,9 @@ def preview_submit(*, preview: UploadPreview, acting_user: Any) -> Submission:
         locked.used_at = timezone.now()
         locked.save(update_fields=["used_at"])
         # The submission keeps its own copy of the file.
-        name, storage = locked.file.name, locked.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        name, storage = locked.file.name or "", locked.file.storage
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
     return submission
 
 

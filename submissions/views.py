@@ -158,7 +158,10 @@ def preview(request: HttpRequest, key: UUID) -> HttpResponse:
             period_start=period[0] if period else None,
             period_end=period[1] if period else None,
             changes=changes,
-            decisions=[checking.decision_text(decision) for decision in changes.affected_decisions],
+            decisions=[
+                checking.decision_text(decision, detailed=access.reads_the_review(request.user, information_request))
+                for decision in changes.affected_decisions
+            ],
             rows=entry_rows(entries[: checking.PREVIEW_ROWS], review.method_version.data, interface_language()),
             shown=min(len(entries), checking.PREVIEW_ROWS),
         )
@@ -179,7 +182,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         _base(
             information_request,
             submission=submission,
-            decisions=[checking.decision_text(decision) for decision in submission.affected_decisions],
+            decisions=[
+                checking.decision_text(decision, detailed=access.reads_the_review(request.user, information_request))
+                for decision in submission.affected_decisions
+            ],
         ),
     )
 

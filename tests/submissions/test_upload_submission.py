@@ -165,3 +165,21 @@ def test_the_preview_shows_the_first_200_entries(contributor, sent_request):
     assert "The first 200 of 250 entries" in text
     assert "<td>V-200</td>" in text and "<td>V-201</td>" not in text
     assert "250 entries will be added" in text
+
+
+def test_the_agency_is_told_a_decision_rested_on_a_removed_entry_without_the_reviews_analysis(
+    people, login, contributor, sent_request
+):
+    from analysis.models import KeyPracticeEpisode
+
+    submit_file(contributor, sent_request, csv_bytes(FIRST))
+    episode = KeyPracticeEpisode.objects.create(
+        review=sent_request.involvement.review, title="Lapse häält ei kuuldud", created_by=people["analyytik"]
+    )
+    episode.entries.set([ChronologyEntry.objects.get(entry_ref="V-3")])
+    _url, response = submit_file(contributor, sent_request, csv_bytes(FIRST[:2]))
+    agency_view = page_text(contributor.get(response["Location"]))
+    assert "A key practice episode of the review (entries V-3)." in agency_view
+    assert "Lapse häält ei kuuldud" not in agency_view
+    lead_view = page_text(login(people["analyytik"]).get(response["Location"]))
+    assert "The key practice episode “Lapse häält ei kuuldud” (entries V-3)." in lead_view
