@@ -265,6 +265,7 @@ def _store(run: DetectionRun, found: Sequence[Detection], identity: dict[tuple[s
     matches = _match(new, old, old_entries)
 
     to_update: list[PatternDetection] = []
+    found_again: list[int] = []
     to_create: list[PatternDetection] = []
     rows: list[tuple[PatternDetection, list[int]]] = []
     unchanged_entries: set[int] = set()
@@ -282,31 +283,39 @@ def _store(run: DetectionRun, found: Sequence[Detection], identity: dict[tuple[s
             )
             to_create.append(row)
         else:
-            to_update.append(row)
+            found_again.append(row.pk)
             if old_entries.get(row.pk) == entry_ids:
                 unchanged_entries.add(row.pk)
-        row.start = detection.start
-        row.end = detection.end
-        row.organisations = list(detection.organisations)
-        row.uncertain = detection.uncertain
-        row.explanations = explanations
+        values = {
+            "start": detection.start,
+            "end": detection.end,
+            "organisations": list(detection.organisations),
+            "uncertain": detection.uncertain,
+            "explanations": explanations,
+        }
+        if row.pk is not None and any(getattr(row, name) != value for name, value in values.items()):
+            to_update.append(row)
+        for name, value in values.items():
+            setattr(row, name, value)
         row.last_run = run
         row.is_current = True
         rows.append((row, entry_ids))
 
+    # Most detections of a rerun are unchanged: only their last run moves (one UPDATE per batch).
+    for start in range(0, len(found_again), BATCH):
+        PatternDetection.objects.filter(pk__in=found_again[start : start + BATCH]).update(last_run=run, is_current=True)
     PatternDetection.objects.bulk_update(
-        to_update,
-        ["start", "end", "organisations", "uncertain", "explanations", "last_run", "is_current"],
-        batch_size=BATCH,
+        to_update, ["start", "end", "organisations", "uncertain", "explanations"], batch_size=BATCH
     )
     PatternDetection.objects.bulk_create(to_create, batch_size=BATCH)
     if to_create and to_create[0].pk is None:  # a backend that does not return keys
         raise RuntimeError("the database did not return the keys of the new detections")
-    matched = {row.pk for row in to_update}
+    matched = set(found_again)
     gone = [row.pk for row in old if row.pk not in matched and row.is_current]
-    PatternDetection.objects.filter(pk__in=gone).update(is_current=False)
+    for start in range(0, len(gone), BATCH):
+        PatternDetection.objects.filter(pk__in=gone[start : start + BATCH]).update(is_current=False)
 
-    replaced = [row.pk for row in to_update if row.pk not in unchanged_entries]
+    replaced = [pk for pk in found_again if pk not in unchanged_entries]
     for start in range(0, len(replaced), BATCH):
         DetectionEntry.objects.filter(detection_id__in=replaced[start : start + BATCH]).delete()
     DetectionEntry.objects.bulk_create(
