@@ -8,6 +8,7 @@ review) and audit the read. Every file that leaves the system is recorded as an 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +36,7 @@ def _review(request: HttpRequest, pk: int) -> Review:
     return get_review_for(request, pk, queryset=Review.objects.select_related("method_version"))
 
 
-def _detection(request: HttpRequest, review: Review):  # type: ignore[no-untyped-def]
+def _detection(request: HttpRequest, review: Review) -> Any:
     """The detection named by ?detection=, which must belong to this review (else 404), or None."""
     from detections.models import PatternDetection
 
@@ -194,7 +195,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
     export = exporting.get_export_for(request, pk, download=True)
     response = FileResponse(
         export.file.open("rb"),
