@@ -28,7 +28,15 @@ from submissions.models import Submission
 from . import access, services
 from .fields import Vocabularies
 from .forms import ChronologyFilterForm, DisputeForm, DisputeResolveForm, DuplicateDecisionForm, EntryForm
-from .models import ENTRY_FIELDS, ChronologyEntry, Dispute, DuplicateLink, EntryRevision, YesNoUnknown
+from .models import (
+    ENTRY_FIELDS,
+    ChronologyEntry,
+    DatePrecision,
+    Dispute,
+    DuplicateLink,
+    EntryRevision,
+    YesNoUnknown,
+)
 
 PAGE_SIZE = 100
 DUPLICATES_PAGE_SIZE = 25
@@ -233,6 +241,10 @@ def _shown_value(name: str, value: Any, vocabulary: Vocabulary) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return "; ".join(str(part) for part in value)
+    if name == "time":
+        return str(value)[:5]
+    if name == "date_precision":
+        return str(DatePrecision(value).label) if value in DatePrecision.values else str(value)
     if name in ("child_seen", "child_views_recorded"):
         return str(YesNoUnknown(value).label) if value in YesNoUnknown.values else str(value)
     if name == "event_type":
