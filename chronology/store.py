@@ -129,11 +129,11 @@ def apply_submission(
             for row in created:
                 row.pk = by_ref[row.entry_ref]
         revisions.extend(_revision(row, EntryRevision.Change.SUBMITTED, submission, acting_user) for row in created)
-        ChronologyEntry.objects.bulk_update(
-            [*to_update, *removed],
-            [*ENTRY_FIELDS, "submission", "is_active", "removed_by", "revision"],
-            batch_size=BATCH,
-        )
+        # One UPDATE per changed row: bulk_update's CASE over twenty fields took 7.8 s for 1,000 changed
+        # entries on SQLite (building the SQL, mostly), single-row updates 0.4 s (bench_import_stored.py).
+        changed_fields = [*ENTRY_FIELDS, "submission", "is_active", "removed_by", "revision"]
+        for row in [*to_update, *removed]:
+            row.save(update_fields=changed_fields)
         for start in range(0, len(unchanged), BATCH):
             ChronologyEntry.objects.filter(pk__in=unchanged[start : start + BATCH]).update(submission=submission)
         EntryRevision.objects.bulk_create(revisions, batch_size=BATCH)
