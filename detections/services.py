@@ -225,7 +225,7 @@ def _match(
                 matches[index] = row
                 taken.add(row.pk)
 
-    pairs = []
+    pairs: list[tuple[tuple[Any, ...], int, PatternDetection]] = []
     for index, (detection, subject, entry_ids) in enumerate(new):
         shared: Counter[int] = Counter()
         rows: dict[int, PatternDetection] = {}
