@@ -41,14 +41,15 @@ class ChronologyFilterForm(forms.Form):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations")), *organisations]
-        self.fields["event_type"].choices = [("", _("All event types")), *event_types]
-        self.fields["concern"].choices = [("", _("All concerns")), *concerns]
+        self.fields["organisation"].choices = [("", _("All organisations")), *organisations]  # type: ignore[attr-defined]
+        self.fields["event_type"].choices = [("", _("All event types")), *event_types]  # type: ignore[attr-defined]
+        self.fields["concern"].choices = [("", _("All concerns")), *concerns]  # type: ignore[attr-defined]
         self.fields["period_from"].help_text = _("Entries from this day on, for example 01.01.2024")
         self.fields["period_until"].help_text = _("Entries up to this day, for example 31.12.2024")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_from"), data.get("period_until")
         if start and end and end < start:
             self.add_error("period_until", _("The end of the period cannot be before its start."))
@@ -139,16 +140,16 @@ class EntryForm(forms.Form):
             if code and code not in codes:
                 codes[code] = code
         organisation_choices = list(codes.items())
-        self.fields["organisation"].choices = organisation_choices
-        self.fields["addressee"].choices = [("", _("None")), *organisation_choices]
-        self.fields["shared_with"].choices = organisation_choices
+        self.fields["organisation"].choices = organisation_choices  # type: ignore[attr-defined]
+        self.fields["addressee"].choices = [("", _("None")), *organisation_choices]  # type: ignore[attr-defined]
+        self.fields["shared_with"].choices = organisation_choices  # type: ignore[attr-defined]
         types = dict(event_types)
         types.setdefault(entry.event_type, entry.event_type)
-        self.fields["event_type"].choices = list(types.items())
+        self.fields["event_type"].choices = list(types.items())  # type: ignore[attr-defined]
         known_concerns = dict(concerns)
         if entry.concern:
             known_concerns.setdefault(entry.concern, entry.concern)
-        self.fields["concern"].choices = [("", _("None")), *known_concerns.items()]
+        self.fields["concern"].choices = [("", _("None")), *known_concerns.items()]  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(entry: ChronologyEntry) -> dict[str, Any]:
@@ -171,7 +172,8 @@ class EntryForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         checker = EntryChecker(self.vocabularies, source="", headings={}, absent=set())
@@ -209,8 +211,15 @@ class DuplicateDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EntryChoiceField(forms.ModelMultipleChoiceField):
+    """Entries to choose, each named by its organisation, reference, date and the start of its description."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organisation} {obj.entry_ref} · {written(obj.uncertain_date)} · {obj.description[:120]}"
+
+
 class DisputeForm(forms.Form):
-    entry = forms.ModelMultipleChoiceField(
+    entry = EntryChoiceField(
         label=_("Entries that contradict each other"),
         queryset=ChronologyEntry.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -225,10 +234,8 @@ class DisputeForm(forms.Form):
     def __init__(self, *args: Any, entries: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["entry"]
+        assert isinstance(field, EntryChoiceField)
         field.queryset = entries
-        field.label_from_instance = lambda row: (
-            f"{row.organisation} {row.entry_ref} · {written(row.uncertain_date)} · {row.description[:120]}"
-        )  # type: ignore[attr-defined]
 
 
 class DisputeResolveForm(forms.Form):

@@ -197,7 +197,7 @@ def integrated(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     _label_rows(rows, vocabulary)
-    shown = [row.pk for row in rows] + [other.pk for row in rows for other in row.other_sources]
+    shown = [row.pk for row in rows] + [other.pk for row in rows for other in row.other_sources]  # type: ignore[attr-defined]
     access.record_list(request, review, ChronologyEntry, shown)
     query = request.GET.copy()
     query.pop("page", None)
@@ -291,12 +291,14 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("pk")
     )
     for link in links:
-        link.other = link.second if link.first_id == row.pk else link.first
+        link.other = link.second if link.first_id == row.pk else link.first  # type: ignore[attr-defined]
     disputes = list(row.disputes.prefetch_related("entries").order_by("pk"))  # type: ignore[attr-defined]
     detections = list(row.detections.order_by("start", "pk"))  # type: ignore[attr-defined]
     for detection in detections:
-        detection.url = _url_or_none("detections:detail", pk=detection.pk)
-        detection.explanation = detection.explanations.get(interface_language()) or detection.explanations.get("et")
+        detection.url = _url_or_none("detections:detail", pk=detection.pk)  # type: ignore[attr-defined]
+        detection.explanation = (  # type: ignore[attr-defined]
+            detection.explanations.get(interface_language()) or detection.explanations.get("et")
+        )
     episodes = list(row.episodes.order_by("period_start", "pk"))  # type: ignore[attr-defined]
     return render(
         request,
