@@ -306,12 +306,10 @@ def test_a_minimal_workbook_from_another_program_is_read():
     assert trimmed(fast_rows(out.getvalue())) == trimmed(openpyxl_rows(out.getvalue()))
 
 
-def test_ten_thousand_rows_are_read_in_a_few_seconds():
-    import time
-
+def test_ten_thousand_rows_are_all_read_in_order():
+    # How fast is measured in bench/bench_import.py; here: every row arrives, in order, with its row number.
     data = xlsx_of(rows_of(10_000))
-    started = time.perf_counter()
     result = read_chronology(data, vocabularies=seed_vocabularies())
-    elapsed = time.perf_counter() - started
     assert len(result.entries) == 10_000
-    assert elapsed < 5, f"10,000 rows took {elapsed:.1f} s"
+    assert [entry.row for entry in result.entries] == list(range(2, 10_002))
+    assert result.entries[-1].entry_ref == "PA-10000"

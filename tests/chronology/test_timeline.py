@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -181,14 +180,13 @@ def test_dates_are_shown_as_written():
     assert display_date(year) == "~2019"
 
 
-def test_five_thousand_entries_render_in_well_under_a_second_with_every_entry_accounted_for():
+def test_five_thousand_entries_render_with_every_entry_accounted_for():
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from bench_patterns import generate
 
     entries = generate(5000)
-    started = time.perf_counter()
+    # How fast is measured in bench/bench_timeline.py.
     svg = render_timeline_svg(entries, language="en")
-    assert time.perf_counter() - started < 1.0
     assert len(svg.encode()) < 1_000_000
     root = parse(svg)
     marks = root.find(f"{SVG}g[@class='marks']")
