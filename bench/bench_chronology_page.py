@@ -106,9 +106,9 @@ def main() -> int:
                 seed=scale,
             )
             seed_seconds = time.perf_counter() - started
-            review = Review.objects.filter(reference__startswith=synthetic.PREFIX).order_by("-pk").first()
+            review = Review.objects.filter(reference__startswith=synthetic.PREFIX).latest("pk")
             entries = ChronologyEntry.objects.filter(review=review).integrated()
-            organisation = Involvement.objects.filter(review=review).order_by("code").first().code
+            organisation = Involvement.objects.filter(review=review).order_by("code")[0].code
             try:
                 url = reverse("chronology:integrated", kwargs={"pk": review.pk})
             except NoReverseMatch:

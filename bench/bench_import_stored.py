@@ -33,6 +33,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,7 +119,7 @@ def run(arguments: argparse.Namespace) -> dict:
     def fresh_request() -> tuple:
         """A new review with the four organisations involved and a sent request to the hospital."""
         synthetic.seed(reviews=1, open_notifications=0, closed=0)
-        review = Review.objects.order_by("-pk").first()
+        review = Review.objects.latest("pk")
         involvements = {
             code: Involvement.objects.create(
                 review=review,
@@ -167,7 +168,7 @@ def run(arguments: argparse.Namespace) -> dict:
         write_xlsx,
     )
 
-    def submit(information_request, vocabularies, data: bytes) -> tuple[float, float, object]:
+    def submit(information_request, vocabularies, data: bytes) -> tuple[float, float, Any]:
         started = time.perf_counter()
         result = read_chronology(io.BytesIO(data), vocabularies=vocabularies, filename="haigla.xlsx")
         read = time.perf_counter() - started
