@@ -173,8 +173,8 @@ def test_contributor_cannot_reach_another_agencys_request_nor_any_review_page(pe
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("inquiries:request_send", kwargs={"pk": other.pk})).status_code == 404
     assert InformationRequest.objects.get(pk=other.pk).sent_at is None
-    # Coordinator-only pages refuse by role before looking at the review.
-    assert client.get(reverse("reviews:team", kwargs={"pk": review.pk})).status_code == 403
+    # The coordinator's team page does not reveal the review to someone who cannot read it.
+    assert client.get(reverse("reviews:team", kwargs={"pk": review.pk})).status_code == 404
     # Their own request's management pages are the coordinator's.
     own = inquiries["sent_request"]
     assert client.get(reverse("inquiries:contributor_add", kwargs={"pk": own.pk})).status_code == 403
