@@ -255,7 +255,7 @@ def without_errors(*forms: Any) -> None:
     has not tried to save yet, so nothing is wrong yet."""
     for form in forms:
         if isinstance(form, forms_module.BaseFormSet):
-            form._non_form_errors = form.error_class()
+            form._non_form_errors = form.error_class()  # type: ignore[attr-defined]
             without_errors(*form.forms)
         else:
             form._errors = ErrorDict()
