@@ -138,7 +138,10 @@ def _read_stream(stream: IO[bytes], *, vocabularies: Vocabularies, filename: str
     stream.seek(start)
     if size > MAX_FILE_BYTES:
         raise _Refused(
-            _("The file is %(size)s MB; at most %(max)s MB is accepted. Split the chronology into smaller files.")
+            _(
+                "The file is %(size)s MB; at most %(max)s MB is accepted. "
+                "Save it as CSV, which is smaller, or ask the review coordinator how to send it."
+            )
             % {"size": f"{size / 1024 / 1024:.1f}", "max": MAX_FILE_BYTES // 1024 // 1024}
         )
     head = stream.read(_SNIFF_BYTES)
@@ -321,7 +324,9 @@ def _guarded(rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[tuple[int
 
 
 def _too_large_workbook() -> str:
-    return _("The workbook holds far more data than a chronology can; save it again or split it into smaller files.")
+    return _(
+        "The workbook holds far more data than a chronology can; save it again with the chronology only, or as CSV."
+    )
 
 
 # --- both
@@ -396,7 +401,10 @@ def _parse_table(
         count += 1
         if count > MAX_ROWS:
             raise _Refused(
-                _("The file has more than %(max)s entries. Split the chronology into smaller files.")
+                _(
+                    "The file has more than %(max)s entries, the most one submission can hold. "
+                    "Ask the review coordinator how to send a chronology this long."
+                )
                 % {"max": f"{MAX_ROWS:,}"}
             )
         values: dict[str, object] = {}

@@ -200,7 +200,11 @@ def entries_from_mappings(
         count += 1
         if count > MAX_ROWS:
             return ImportResult.failure(
-                _("The chronology has more than %(max)s entries. Send it in parts.") % {"max": f"{MAX_ROWS:,}"}
+                _(
+                    "The chronology has more than %(max)s entries, the most one submission can hold. "
+                    "Ask the review coordinator how to send a chronology this long."
+                )
+                % {"max": f"{MAX_ROWS:,}"}
             )
         if not isinstance(item, Mapping):
             reader.problems.append(Problem(_("An entry must be an object with the format's fields."), index=index))

@@ -53,7 +53,10 @@ def _purpose(user: Any, information_request: InformationRequest) -> str:
 
 
 def too_large_message(size: int) -> str:
-    return _("The file is %(size)s MB; at most %(max)s MB is accepted. Split the chronology into smaller files.") % {
+    return _(
+        "The file is %(size)s MB; at most %(max)s MB is accepted. "
+        "Save it as CSV, which is smaller, or ask the review coordinator how to send it."
+    ) % {
         "size": f"{size / 1024 / 1024:.1f}",
         "max": MAX_FILE_BYTES // 1024 // 1024,
     }

@@ -311,7 +311,8 @@ def test_a_file_over_ten_megabytes_is_refused_before_it_is_read():
     data = csv_text([]).encode() + row.encode() * (10 * 1024 * 1024 // len(row) + 1)
     assert len(data) > 10 * 1024 * 1024
     assert one_problem(data) == (
-        "The file is 10.0 MB; at most 10 MB is accepted. Split the chronology into smaller files."
+        "The file is 10.0 MB; at most 10 MB is accepted. "
+        "Save it as CSV, which is smaller, or ask the review coordinator how to send it."
     )
 
 
@@ -327,7 +328,10 @@ def test_more_than_fifty_thousand_rows_are_refused():
     body = "".join(row.replace("R,", f"R{number},", 1) for number in range(MAX_ROWS + 1))
     data = (header + "\r\n" + body).encode()
     assert len(data) < 10 * 1024 * 1024
-    assert one_problem(data) == "The file has more than 50,000 entries. Split the chronology into smaller files."
+    assert (
+        one_problem(data) == "The file has more than 50,000 entries, the most one submission can hold. "
+        "Ask the review coordinator how to send a chronology this long."
+    )
 
 
 def test_fifty_thousand_rows_are_accepted(monkeypatch):

@@ -140,14 +140,15 @@ def test_a_workbook_with_too_many_rows_is_refused(monkeypatch):
     monkeypatch.setattr(exchange, "MAX_ROWS", 5)
     assert read(xlsx_of(rows_of(5))).ok
     assert messages(read(xlsx_of(rows_of(6)))) == [
-        "The file has more than 5 entries. Split the chronology into smaller files."
+        "The file has more than 5 entries, the most one submission can hold. "
+        "Ask the review coordinator how to send a chronology this long."
     ]
 
 
 def test_a_workbook_that_unpacks_to_far_too_much_is_refused(monkeypatch):
     monkeypatch.setattr(xlsx, "MAX_PART_BYTES", 1000)
     assert messages(read(xlsx_of(rows_of(20)))) == [
-        "The workbook holds far more data than a chronology can; save it again or split it into smaller files."
+        "The workbook holds far more data than a chronology can; save it again with the chronology only, or as CSV."
     ]
 
 

@@ -116,7 +116,7 @@ BAD_FILES = {
         "kronoloogia.xlsx",
         "The cell holds the number 43528, not a date",
     ),
-    "over 50,000 rows": (many_rows(MAX_ROWS + 1), "suur.csv", "The file has more than 50,000 entries."),
+    "over 50,000 rows": (many_rows(MAX_ROWS + 1), "suur.csv", "The file has more than 50,000 entries, the most one submission can hold."),
 }
 
 
@@ -168,7 +168,10 @@ def test_a_file_over_10_mb_is_refused_before_it_is_read(contributor, sent_reques
     response = upload(contributor, sent_request, data)
     assert response.status_code == 200
     text = page_text(response)
-    assert "The file is 10.0 MB; at most 10 MB is accepted. Split the chronology into smaller files." in text
+    assert (
+        "The file is 10.0 MB; at most 10 MB is accepted. "
+        "Save it as CSV, which is smaller, or ask the review coordinator how to send it." in text
+    )
     assert 'class="error-summary"' in text
     assert not UploadPreview.objects.exists() and nothing_stored()
 
