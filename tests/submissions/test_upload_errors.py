@@ -116,7 +116,11 @@ BAD_FILES = {
         "kronoloogia.xlsx",
         "The cell holds the number 43528, not a date",
     ),
-    "over 50,000 rows": (many_rows(MAX_ROWS + 1), "suur.csv", "The file has more than 50,000 entries, the most one submission can hold."),
+    "over 50,000 rows": (
+        many_rows(MAX_ROWS + 1),
+        "suur.csv",
+        "more than 50,000 entries, the most one submission can hold.",
+    ),
 }
 
 
