@@ -11,19 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.log import record
 from audit.models import Action
+from core.concurrency import EditConflict
 from reviews.access import review_purpose
 
 from .models import KeyPracticeEpisode
 
 EPISODE_FIELDS = ("title", "period_start", "period_end", "how_it_looked", "appraisal")
-
-
-class EditConflict(Exception):
-    """Someone else saved the episode after this person opened it; nothing was saved."""
-
-    def __init__(self, current: KeyPracticeEpisode):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.concurrency import show_conflict
 from core.forms import add_service_errors, interface_language
 from detections.services import rule_labels
 from reviews.access import get_review_for
@@ -97,16 +98,15 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.EditConflict as error:
                 conflict = error.current
-                form.add_error(
-                    None,
-                    _(
+                show_conflict(
+                    form,
+                    request,
+                    revision=conflict.revision,
+                    message=_(
                         "Someone else saved this episode after you opened it. Nothing was saved: compare their "
                         "version below with yours and save again."
                     ),
                 )
-                data = request.POST.copy()
-                data["revision"] = str(conflict.revision)
-                form.data = data
             except ValidationError as error:
                 add_service_errors(error, form)
             else:

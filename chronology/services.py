@@ -16,19 +16,11 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
+from core.concurrency import EditConflict
 from reviews.access import review_purpose
 
 from .models import ENTRY_FIELDS, ChronologyEntry, Dispute, DuplicateLink, EntryRevision
 from .store import refresh_duplicate_suggestions
-
-
-class EditConflict(Exception):
-    """The entry changed after this person opened it (a reviewer's save or a resubmission);
-    nothing was saved. `current` is the entry as it is now."""
-
-    def __init__(self, current: ChronologyEntry):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 def changed_fields(entry: ChronologyEntry, data: dict[str, Any]) -> list[str]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import show_conflict
 from core.forms import add_service_errors, interface_language
 from reviews.models import Review
 from submissions.models import Submission
@@ -379,17 +380,15 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "current": current,
                     "rows": _comparison(current, form.cleaned_data["values"], Vocabulary(row.review)),
                 }
-                form.add_error(
-                    None,
-                    _(
+                show_conflict(
+                    form,
+                    request,
+                    revision=current.revision,
+                    message=_(
                         "Someone else changed this entry after you opened it. Nothing was saved: compare their "
                         "version with yours below, and save again if yours should replace it."
                     ),
                 )
-                # The next save compares against the version now shown.
-                data = request.POST.copy()
-                data["revision"] = str(current.revision)
-                form.data = data
             except ValidationError as error:
                 add_service_errors(error, form)
             else:

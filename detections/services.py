@@ -43,19 +43,12 @@ from audit.log import record
 from audit.models import Action, Purpose
 from chronology.patterns import RULE_CODES, Detection, detect
 from chronology.store import domain_entries, review_entries
+from core.concurrency import EditConflict
 
 from .models import DetectionEntry, DetectionRun, PatternDetection
 
 LANGUAGES = ("et", "en", "ru")
 BATCH = 500
-
-
-class EditConflict(Exception):
-    """Someone else changed the detection after this person opened it; nothing was saved."""
-
-    def __init__(self, current: PatternDetection):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 # What a run is doing, for the progress shown on the page (the run stores the code).

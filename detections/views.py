@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from analysis.models import KeyPracticeEpisode
+from core.concurrency import show_conflict
 from core.forms import add_service_errors, interface_language
 from reviews.access import get_review_for
 
@@ -150,16 +151,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.EditConflict as error:
             conflict = error.current
-            form.add_error(
-                None,
-                _(
+            show_conflict(
+                form,
+                request,
+                revision=conflict.revision,
+                message=_(
                     "Someone else changed this detection after you opened it. Nothing was saved: their decision "
                     "is shown below; decide again if yours differs."
                 ),
             )
-            data = request.POST.copy()
-            data["revision"] = str(conflict.revision)
-            form.data = data
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -187,13 +187,14 @@ def link_episode(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.EditConflict as error:
             conflict = error.current
-            form.add_error(
-                None,
-                _("Someone else changed this detection after you opened it. Nothing was saved: look again and retry."),
+            show_conflict(
+                form,
+                request,
+                revision=conflict.revision,
+                message=_(
+                    "Someone else changed this detection after you opened it. Nothing was saved: look again and retry."
+                ),
             )
-            data = request.POST.copy()
-            data["revision"] = str(conflict.revision)
-            form.data = data
         except ValidationError as error:
             add_service_errors(error, form)
         else:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action, Purpose
+from core.concurrency import EditConflict
 from core.dates import format_date, today
 from core.workdays import add_working_days
 from method.content import MethodContent
@@ -42,14 +43,6 @@ INFORMATION_GATHERING = "information_gathering"
 # Filled in only when the letter is sent: the due date depends on the day of sending.
 SEND_TIME_PLACEHOLDERS = ("due_date", "submission_link")
 LETTER_LANGUAGES = ("et", "en", "ru")
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after this person opened it; nothing was saved."""
-
-    def __init__(self, current: Any):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 def _check_order(start: dt.date | None, end: dt.date | None, field: str, message: str) -> None:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import show_conflict
 from core.dates import today
 from core.forms import add_service_errors, interface_language
 
@@ -47,17 +48,15 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.EditConflict as error:
                 conflict = error.current
-                form.add_error(
-                    None,
-                    _(
+                show_conflict(
+                    form,
+                    request,
+                    revision=conflict.revision,
+                    message=_(
                         "Someone else saved the terms of reference after you opened them. Nothing was saved: "
                         "compare their version below with yours and save again."
                     ),
                 )
-                # The next save compares against the version now shown.
-                data = request.POST.copy()
-                data["revision"] = str(conflict.revision)
-                form.data = data
             except ValidationError as error:
                 add_service_errors(error, form)
             else:

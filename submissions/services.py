@@ -22,6 +22,7 @@ from audit.models import Action, Purpose
 from chronology.exchange import KEYS, MAX_FILE_BYTES, Problem, entry_values
 from chronology.models import ChronologyEntry
 from chronology.store import apply_submission
+from core.concurrency import EditConflict
 from inquiries.access import request_purpose
 from inquiries.models import InformationRequest
 
@@ -29,15 +30,6 @@ from .checking import check_mappings, read_preview
 from .models import AgencyReport, DraftEntry, Submission, UploadPreview
 
 REPORT_FIELDS = ("summary", "reflection", "workload", "supervision", "staff_turnover", "other_context")
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after this person opened it; nothing was saved.
-    `current` is the record as it is now (None when it was deleted)."""
-
-    def __init__(self, current: Any):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 class NotValid(Exception):

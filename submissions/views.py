@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from chronology.dates import written_day
 from chronology.entry import Entry, Precision
 from chronology.exchange import Problem
+from core.concurrency import show_conflict
 from core.forms import add_service_errors, interface_language
 from inquiries.models import InformationRequest, Involvement
 
@@ -396,16 +397,15 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, _("Someone else deleted this entry in the meantime. Nothing was saved."))
                     return redirect("submissions:entries", pk=information_request.pk)
                 conflict = error.current
-                form.add_error(
-                    None,
-                    _(
+                show_conflict(
+                    form,
+                    request,
+                    revision=conflict.revision,
+                    message=_(
                         "Someone else changed this entry after you opened it. Nothing was saved: compare their "
                         "version below with yours and save again."
                     ),
                 )
-                data = request.POST.copy()
-                data["revision"] = str(conflict.revision)
-                form.data = data
             else:
                 messages.success(request, _("The entry was saved."))
                 return redirect("submissions:entries", pk=information_request.pk)
@@ -458,16 +458,15 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.EditConflict as error:
                 conflict = error.current
-                form.add_error(
-                    None,
-                    _(
+                show_conflict(
+                    form,
+                    request,
+                    revision=conflict.revision,
+                    message=_(
                         "Someone else saved the agency report after you opened it. Nothing was saved: compare "
                         "their version below with yours and save again."
                     ),
                 )
-                data = request.POST.copy()
-                data["revision"] = str(conflict.revision)
-                form.data = data
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
