@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import Model
+from django.http import HttpRequest
 
 from accounts.models import SystemRole
-from audit.log import record_request
-from audit.models import Action
-from reviews.access import get_review_for, review_purpose
+from reviews.access import get_review_for, get_review_part_for, record_review_part_list
 from reviews.models import READING_ROLES, Review
 
 from .models import ChronologyEntry, Dispute, DuplicateLink
@@ -41,18 +39,6 @@ def may_edit_chronology(user: Any, review: Review) -> bool:
     return review.memberships.filter(user=user, role__in=READING_ROLES).exists()  # type: ignore[attr-defined]
 
 
-def _get_for(request: HttpRequest, queryset: QuerySet[Any], pk: int) -> Any:
-    """A row of a review the person may read (else 404), with its review, the read audited."""
-    try:
-        row = queryset.select_related("review").get(pk=pk)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
-    if not Review.objects.visible_to(request.user).filter(pk=row.review_id).exists():
-        raise Http404
-    record_request(request, action=Action.READ, purpose=review_purpose(request.user), obj=row, review_id=row.review_id)
-    return row
-
-
 def get_entry_for(request: HttpRequest, pk: int) -> ChronologyEntry:
     """An entry of a review the person may read (removed and merged ones too), else 404; audited."""
     queryset = ChronologyEntry.objects.select_related(
@@ -63,26 +49,19 @@ def get_entry_for(request: HttpRequest, pk: int) -> ChronologyEntry:
         "merged_into",
         "edited_by",
     )
-    return _get_for(request, queryset, pk)
+    return get_review_part_for(request, queryset, pk)
 
 
 def get_duplicate_for(request: HttpRequest, pk: int) -> DuplicateLink:
     """A suggested or decided pair of entries of a review the person may read, else 404; audited."""
-    return _get_for(request, DuplicateLink.objects.select_related("first", "second"), pk)
+    return get_review_part_for(request, DuplicateLink.objects.select_related("first", "second"), pk)
 
 
 def get_dispute_for(request: HttpRequest, pk: int) -> Dispute:
     """Disputed entries of a review the person may read, else 404; audited."""
-    return _get_for(request, Dispute.objects.all(), pk)
+    return get_review_part_for(request, Dispute.objects.all(), pk)
 
 
 def record_list(request: HttpRequest, review: Review, model: type[Model], ids: Iterable[int]) -> None:
     """One LIST event naming every row a page of the review showed."""
-    record_request(
-        request,
-        action=Action.LIST,
-        purpose=review_purpose(request.user),
-        object_type=model,
-        object_ids=list(ids),
-        review_id=review.pk,
-    )
+    record_review_part_list(request, review, model, ids)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from audit.log import record_request
-from audit.models import Action
-from reviews.access import review_purpose
+from reviews.access import get_review_part_for, record_review_part_list
 from reviews.models import Review
 
 from .models import DetectionRun, PatternDetection
@@ -24,19 +22,8 @@ def _visible(request: HttpRequest, review_id: int) -> bool:
 
 def get_detection_for(request: HttpRequest, pk: int) -> PatternDetection:
     """The detection if the signed-in person may read its review (else Http404), its read audited."""
-    detection = (
-        PatternDetection.objects.select_related("review__method_version", "episode", "decided_by").filter(pk=pk).first()
-    )
-    if detection is None or not _visible(request, detection.review_id):
-        raise Http404
-    record_request(
-        request,
-        action=Action.READ,
-        purpose=review_purpose(request.user),
-        obj=detection,
-        review_id=detection.review_id,
-    )
-    return detection
+    queryset = PatternDetection.objects.select_related("review__method_version", "episode", "decided_by")
+    return get_review_part_for(request, queryset, pk)
 
 
 def get_run_for(request: HttpRequest, pk: int) -> DetectionRun:
@@ -49,11 +36,4 @@ def get_run_for(request: HttpRequest, pk: int) -> DetectionRun:
 
 def record_detection_list(request: HttpRequest, review: Review, detections: list[PatternDetection]) -> None:
     """One LIST event naming every detection a page showed."""
-    record_request(
-        request,
-        action=Action.LIST,
-        purpose=review_purpose(request.user),
-        object_type=PatternDetection,
-        object_ids=[detection.pk for detection in detections],
-        review_id=review.pk,
-    )
+    record_review_part_list(request, review, PatternDetection, [detection.pk for detection in detections])

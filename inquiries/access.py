@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest
 from accounts.models import SystemRole
 from audit.log import record_request
 from audit.models import Action, Purpose
-from reviews.access import get_review_for, may_manage_milestones
+from reviews.access import get_review_for, may_manage_milestones, record_review_part_list
 from reviews.models import READING_ROLES, Review, ReviewMembership
 
 from .models import InformationRequest, Involvement, RequestContributor
@@ -104,14 +104,7 @@ def get_information_request_for(request: HttpRequest, pk: int, *, manage: bool =
 
 def record_list(request: HttpRequest, review: Review, model: type[Model], rows: Iterable[Model]) -> None:
     """One LIST event naming every row a page of the review showed."""
-    record_request(
-        request,
-        action=Action.LIST,
-        purpose=Purpose.COORDINATION if is_coordinator(request.user) else Purpose.REVIEW,
-        object_type=model,
-        object_ids=[row.pk for row in rows],
-        review_id=review.pk,
-    )
+    record_review_part_list(request, review, model, [row.pk for row in rows])
 
 
 def contributor_requests(request: HttpRequest) -> list[InformationRequest]:

@@ -8,8 +8,9 @@ rows they show.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import SystemRole
@@ -53,3 +54,28 @@ def may_manage_milestones(user: object, review: Review) -> bool:
     if user.has_system_role(SystemRole.COORDINATOR):  # type: ignore[attr-defined]
         return True
     return review.memberships.filter(user=user, role=ReviewRole.LEAD_REVIEWER).exists()  # type: ignore[misc]
+
+
+def get_review_part_for(request: HttpRequest, queryset: QuerySet[Any], pk: int) -> Any:
+    """A row that belongs to a review (it has `review_id`: an entry, a detection, an episode ...) if the
+    signed-in person may read that review, else Http404 (its existence not revealed); the read audited."""
+    row = queryset.select_related("review").filter(pk=pk).first()
+    if row is None or not Review.objects.visible_to(request.user).filter(pk=row.review_id).exists():
+        raise Http404
+    record_request(request, action=Action.READ, purpose=review_purpose(request.user), obj=row, review_id=row.review_id)
+    return row
+
+
+def record_review_part_list(
+    request: HttpRequest, review: Review, model: type[Model] | str, ids: Iterable[int], **kwargs: Any
+) -> None:
+    """One LIST event naming every row of the review a page showed."""
+    record_request(
+        request,
+        action=Action.LIST,
+        purpose=review_purpose(request.user),
+        object_type=model,
+        object_ids=list(ids),
+        review_id=review.pk,
+        **kwargs,
+    )
