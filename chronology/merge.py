@@ -110,19 +110,7 @@ class DuplicateSuggestion:
 
     @property
     def reason(self) -> str:
-        values = {
-            "event_type": self.first.event_type,
-            "similarity": round(self.similarity * 100),
-            "day": self.first.date.earliest.isoformat(),
-        }
-        if self.days_apart == 0:
-            return _("Same event type (%(event_type)s) on the same day, descriptions %(similarity)s%% alike.") % values
-        if self.days_apart is not None:
-            return _("Same event type (%(event_type)s) one day apart, descriptions %(similarity)s%% alike.") % values
-        return (
-            _("Same event type (%(event_type)s) with overlapping uncertain dates, descriptions %(similarity)s%% alike.")
-            % values
-        )
+        return describe_pair(self.first, self.second, self.similarity)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -133,6 +121,27 @@ class DuplicateSuggestion:
             "days_apart": self.days_apart,
             "reason": self.reason,
         }
+
+
+def describe_pair(first: Entry, second: Entry, similarity: float, event_type_label: str = "") -> str:
+    """Why two entries look like one event, in the active language (the event type by its label when
+    given, else its code)."""
+    values = {
+        "event_type": event_type_label or first.event_type,
+        "similarity": round(similarity * 100),
+        "day": first.date.earliest.isoformat(),
+    }
+    days_apart = (
+        abs((second.date.earliest - first.date.earliest).days) if first.date.is_exact and second.date.is_exact else None
+    )
+    if days_apart == 0:
+        return _("Same event type (%(event_type)s) on the same day, descriptions %(similarity)s%% alike.") % values
+    if days_apart is not None:
+        return _("Same event type (%(event_type)s) one day apart, descriptions %(similarity)s%% alike.") % values
+    return (
+        _("Same event type (%(event_type)s) with overlapping uncertain dates, descriptions %(similarity)s%% alike.")
+        % values
+    )
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from audit.log import record
 from audit.models import Action, Purpose
 
-from .entry import Entry
+from .entry import Entry, Precision, UncertainDate, YesNo
 from .merge import suggest_duplicates
 from .models import ENTRY_FIELDS, ChronologyEntry, Dispute, DuplicateLink, EntryRevision, entry_field_values
 
@@ -263,27 +263,65 @@ def domain_entries(rows: Iterable[ChronologyEntry]) -> list[Entry]:
     return [row.to_entry() for row in rows]
 
 
+def _unmerged_entries(review_id: int) -> list[tuple[int, Entry]]:
+    """(pk, Entry) of the review's integrated entries not merged into another, read as plain values
+    (model instances cost several times more, and this runs on every submission)."""
+    names = ("pk", "request_id", "entry_ref", *ENTRY_FIELDS)
+    rows = (
+        ChronologyEntry.objects.filter(review_id=review_id, merged_into__isnull=True).integrated().values_list(*names)
+    )
+    found = []
+    for pk, request_id, entry_ref, *values in rows:
+        v = dict(zip(ENTRY_FIELDS, values, strict=True))
+        found.append(
+            (
+                pk,
+                Entry(
+                    entry_ref=entry_ref,
+                    date=UncertainDate(
+                        v["date_earliest"], v["date_latest"], Precision(v["date_precision"]), v["date_approximate"]
+                    ),
+                    organisation=v["organisation"],
+                    event_type=v["event_type"],
+                    description=v["description"],
+                    source_document=v["source_document"],
+                    time=v["time"],
+                    practitioner_role=v["practitioner_role"],
+                    addressee=v["addressee"],
+                    concern=v["concern"],
+                    child_seen=YesNo(v["child_seen"]),
+                    child_views_recorded=YesNo(v["child_views_recorded"]),
+                    shared_with=tuple(v["shared_with"]),
+                    key_event=v["key_event"],
+                    source=str(request_id),
+                ),
+            )
+        )
+    return found
+
+
 def refresh_duplicate_suggestions(review_id: int) -> int:
     """Suggest the likely duplicates among the review's entries (see `chronology.merge`), keeping
     every decision already taken; suggestions that no longer hold are withdrawn. Returns how many
     suggestions are open."""
-    rows = [row for row in review_entries(review_id) if row.merged_into_id is None]
-    by_identity = {(row.source, row.entry_ref): row.pk for row in rows}
-    wanted: dict[tuple[int, int], Any] = {}
-    for suggestion in suggest_duplicates(domain_entries(rows)):
+    rows = _unmerged_entries(review_id)
+    by_identity = {(entry.source, entry.entry_ref): pk for pk, entry in rows}
+    wanted: dict[frozenset[int], tuple[int, int, Any]] = {}
+    for suggestion in suggest_duplicates([entry for _pk, entry in rows]):
         first = by_identity[(suggestion.first.source, suggestion.first.entry_ref)]
         second = by_identity[(suggestion.second.source, suggestion.second.entry_ref)]
-        wanted[(first, second)] = suggestion
-    known: dict[frozenset[int], DuplicateLink] = {
-        frozenset((link.first_id, link.second_id)): link for link in DuplicateLink.objects.filter(review_id=review_id)
+        wanted[frozenset((first, second))] = (first, second, suggestion)
+    known = {
+        frozenset((first, second)): (pk, status)
+        for pk, first, second, status in DuplicateLink.objects.filter(review_id=review_id).values_list(
+            "pk", "first_id", "second_id", "status"
+        )
     }
-    wanted_pairs = {frozenset(pair) for pair in wanted}
     stale = [
-        link.pk
-        for pair, link in known.items()
-        if link.status == DuplicateLink.Status.SUGGESTED and pair not in wanted_pairs
+        pk for pair, (pk, status) in known.items() if status == DuplicateLink.Status.SUGGESTED and pair not in wanted
     ]
-    DuplicateLink.objects.filter(pk__in=stale).delete()
+    for start in range(0, len(stale), BATCH):
+        DuplicateLink.objects.filter(pk__in=stale[start : start + BATCH]).delete()
     DuplicateLink.objects.bulk_create(
         [
             DuplicateLink(
@@ -293,8 +331,8 @@ def refresh_duplicate_suggestions(review_id: int) -> int:
                 similarity=round(suggestion.similarity, 3),
                 reason=suggestion.reason,
             )
-            for (first, second), suggestion in wanted.items()
-            if frozenset((first, second)) not in known
+            for pair, (first, second, suggestion) in wanted.items()
+            if pair not in known
         ],
         batch_size=BATCH,
     )

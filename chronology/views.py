@@ -29,6 +29,7 @@ from submissions.models import Submission
 from . import access, services
 from .fields import Vocabularies
 from .forms import ChronologyFilterForm, DisputeForm, DisputeResolveForm, DuplicateDecisionForm, EntryForm
+from .merge import describe_pair
 from .models import (
     ENTRY_FIELDS,
     ChronologyEntry,
@@ -425,6 +426,11 @@ def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(links, DUPLICATES_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     _label_rows([entry for link in rows for entry in (link.first, link.second)], vocabulary)
+    for link in rows:
+        # Said in the reader's language (the stored reason is in the language of whoever submitted).
+        link.reason_text = describe_pair(
+            link.first.to_entry(), link.second.to_entry(), link.similarity, link.first.event_type_label
+        )
     access.record_list(request, review, DuplicateLink, [link.pk for link in rows])
     return render(
         request,

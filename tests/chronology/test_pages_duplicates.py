@@ -30,11 +30,20 @@ def test_the_suggested_pair_is_shown_side_by_side_with_the_reason(world, login, 
     assert response.status_code == 200
     html = response.content.decode()
     assert {link.first.entry_ref, link.second.entry_ref} == {"POL-001", "VALD-006"}
-    assert link.reason in html
+    # The reason is said in the reader's language, with the event type's label.
+    assert "Same event type (Home visit) on the same day, descriptions 62% alike." in html
     assert link.first.description in html and link.second.description in html
     assert link.first.source_document in html and link.second.source_document in html
     event = AuditEvent.objects.filter(sequence__gt=before, action="list").get()
     assert (event.object_type, event.object_ids) == ("chronology.duplicatelink", [str(link.pk)])
+
+
+def test_the_reason_follows_the_readers_language_not_the_submitters(world, login, link):
+    client = login(world.people["meeskonnaliige"])
+    client.cookies["tagasivaade_language"] = "et"
+    html = client.get(list_url(world)).content.decode()
+    assert "Same event type" not in html
+    assert "Kodukülastus" in html and "62%" in html
 
 
 def test_confirming_merges_the_second_into_the_first_keeping_both_sources(world, login, link):
