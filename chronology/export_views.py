@@ -183,9 +183,10 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    export = exporting.get_export_for(request, pk)
+    polling = request.headers.get("HX-Request") == "true"
+    export = exporting.get_export_for(request, pk, audit=not polling)
     context = {"case_data": True, "export": export, "review": export.review}
-    if request.headers.get("HX-Request") == "true":
+    if polling:
         response = render(request, "chronology/_export_status.html", context)
     else:
         response = render(request, "chronology/export_detail.html", context)

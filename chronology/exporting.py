@@ -253,9 +253,11 @@ def xlsx_export(
     return data
 
 
-def get_export_for(request: HttpRequest, pk: int, *, download: bool = False) -> ChronologyExport:
+def get_export_for(request: HttpRequest, pk: int, *, download: bool = False, audit: bool = True) -> ChronologyExport:
     """An export of a review the person may read (else 404), its read audited. With `download` the
-    export must be ready (else 404) and the event is an EXPORT: the file leaves the system."""
+    export must be ready (else 404) and the event is an EXPORT: the file leaves the system. Without
+    `audit` (the status fragment the page polls every two seconds: a status and a count, no case data)
+    nothing is recorded; opening the export's page and downloading it are."""
     from reviews.models import Review
 
     export = (
@@ -268,6 +270,8 @@ def get_export_for(request: HttpRequest, pk: int, *, download: bool = False) -> 
         raise Http404
     if download and (export.status != ChronologyExport.Status.DONE or not export.file):
         raise Http404
+    if not audit and not download:
+        return export
     record_request(
         request,
         action=Action.EXPORT if download else Action.READ,

@@ -244,8 +244,11 @@ def test_the_status_fragment_stops_polling_and_offers_the_download_when_ready(
         client.post(reverse("chronology:export_pdf", kwargs={"pk": review.pk}))
     export = ChronologyExport.objects.get(review=review)
     url = reverse("chronology:export", kwargs={"pk": export.pk})
+    before = AuditEvent.objects.count()
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
+    # The poll (a status and a count, every two seconds) is not written to the audit log.
+    assert AuditEvent.objects.count() == before
     html = fragment.content.decode()
     assert "<html" not in html and "hx-trigger" not in html
     assert reverse("chronology:export_download", kwargs={"pk": export.pk}) in html
