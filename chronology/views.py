@@ -428,8 +428,9 @@ def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     _label_rows([entry for link in rows for entry in (link.first, link.second)], vocabulary)
     for link in rows:
         # Said in the reader's language (the stored reason is in the language of whoever submitted).
-        link.reason_text = describe_pair(
-            link.first.to_entry(), link.second.to_entry(), link.similarity, link.first.event_type_label
+        label = vocabulary.event_type_labels.get(link.first.event_type, link.first.event_type)
+        link.reason_text = describe_pair(  # type: ignore[attr-defined]
+            link.first.to_entry(), link.second.to_entry(), link.similarity, label
         )
     access.record_list(request, review, DuplicateLink, [link.pk for link in rows])
     return render(
