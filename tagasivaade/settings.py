@@ -244,6 +244,7 @@ DUE_WORK_PRODUCERS: list[str] = [
     "workgroup.due.enqueue_materials",
     "reviews.due.enqueue_deadline_alerts",
     "inquiries.due.enqueue_reminders",
+    "submissions.due.purge_stale_previews",
 ]
 
 EMAIL_BACKEND = env_str(
