@@ -245,6 +245,7 @@ DUE_WORK_PRODUCERS: list[str] = [
     "reviews.due.enqueue_deadline_alerts",
     "inquiries.due.enqueue_reminders",
     "submissions.due.purge_stale_previews",
+    "chronology.due.purge_old_exports",
 ]
 
 EMAIL_BACKEND = env_str(
