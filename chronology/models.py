@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .entry import Entry, Precision, UncertainDate, YesNo
 
@@ -262,7 +263,7 @@ class Dispute(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("dispute", "Resolved")
 
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="disputes")
     entries = models.ManyToManyField(ChronologyEntry, related_name="disputes")
