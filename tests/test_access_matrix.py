@@ -17,8 +17,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from tests import access_spec
-from tests.access_spec import ANONYMOUS, DENIED, NOT_FOUND, OK, PERSONAS, REDIRECT, SIGN_IN, SPEC, Page, World
+from tests import access_spec, access_world
+from tests.access_spec import ANONYMOUS, DENIED, NOT_FOUND, OK, PERSONAS, REDIRECT, SIGN_IN, SPEC, Page
+from tests.access_world import World
 
 # Never part of the GET checks: Django's language switch (POST only; covered by its own entry).
 NOT_GET_CHECKED = {"set_language"}
@@ -31,7 +32,7 @@ WRONG_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 @pytest.fixture
 def world(people, demo_case) -> World:
-    return access_spec.build_world(people, demo_case)
+    return access_world.build_world(people, demo_case)
 
 
 def client_for(world: World, persona: str) -> Client:

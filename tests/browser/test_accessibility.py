@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests import access_spec
+from tests import access_world
 from tests.access_spec import ANONYMOUS, OK, PERSONAS, SPEC
 from tests.browser.conftest import axe_violations, describe_violations, sign_in
 
@@ -23,7 +23,7 @@ def pages_for(persona: str) -> list[str]:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_page_the_persona_may_open_passes_axe_in_estonian(persona, people, demo_case, live_server, context, page):
-    world = access_spec.build_world(people, demo_case)
+    world = access_world.build_world(people, demo_case)
     names = pages_for(persona)
     assert names, f"{persona} may open no page at all"
     if persona != ANONYMOUS:

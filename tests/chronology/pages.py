@@ -11,18 +11,18 @@ from chronology.dates import day_date
 from chronology.entry import Entry, YesNo
 from chronology.models import ChronologyEntry, DuplicateLink
 from chronology.store import apply_submission
-from tests import access_spec
+from tests import access_world
 
 
 @pytest.fixture(name="world")
-def world_fixture(people, demo_case) -> access_spec.World:
+def world_fixture(people, demo_case) -> access_world.World:
     """The demo world with the demo review's chronology submitted by five agencies."""
-    world = access_spec.build_world(people, demo_case)
-    access_spec.chronology(world)
+    world = access_world.build_world(people, demo_case)
+    access_world.chronology(world)
     return world
 
 
-def entry_of(world: access_spec.World, ref: str) -> ChronologyEntry:
+def entry_of(world: access_world.World, ref: str) -> ChronologyEntry:
     return ChronologyEntry.objects.get(review=world.review, entry_ref=ref)
 
 
@@ -40,13 +40,13 @@ def home_visit(ref: str, day: dt.date, organisation: str, **changes: Any) -> Ent
     return Entry(**values)
 
 
-def bulk_chronology(world: access_spec.World, count: int) -> None:
+def bulk_chronology(world: access_world.World, count: int) -> None:
     """Replace the municipality's and the family doctor's submissions with `count` entries each, the
     same joint visits on the same days, two days apart (so that each pair is suggested as duplicates),
     merge every third pair and dispute some entries."""
     from chronology.services import dispute_create, duplicate_decide
 
-    requests = access_spec.chronology(world)
+    requests = access_world.chronology(world)
     start = dt.date(2020, 1, 1)
     for code, prefix in (("VALD-LK", "V"), ("PERE-01", "P")):
         apply_submission(
