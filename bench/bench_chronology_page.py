@@ -1,7 +1,7 @@
 """Server time and SQL queries of the integrated chronology page, at 1,000 and 5,000 entries from 20 organisations.
 
 Runs on a fresh database (a temporary SQLite file, or a test database next to DATABASE_URL's). Two
-synthetic reviews get their chronologies from `reviews.synthetic.seed_chronologies` — 20 organisations
+synthetic reviews get their chronologies from `chronology.synthetic.seed_chronologies` — 20 organisations
 each, every agency's entries submitted through `chronology.store.apply_submission` as an upload is.
 The coordinator (signed in with Django's test Client, as bench_pages.py does) then opens, for each
 review, the page's first page, its second page and a filtered request (one organisation, one event

@@ -5,7 +5,7 @@ and checked whole by `chronology.exchange.read_chronology` (against the review's
 agency's own code required), then stored by `chronology.store.apply_submission` (entries, history,
 duplicate suggestions, audit event, the file kept through the storage API). Measured on a fresh
 database (a temporary SQLite file, or a test database next to DATABASE_URL's), with the file made by
-`reviews.synthetic.synthetic_entries` (fixed seed) and written by the format's own writer:
+`chronology.synthetic.synthetic_entries` (fixed seed) and written by the format's own writer:
 
 - first submission: a fresh review and information request each run, median of --repeat runs;
 - resubmission of the same file (nothing changed: every entry compared, none written), median;
@@ -100,6 +100,7 @@ def run(arguments: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from accounts.demo import ensure_demo_people
+    from chronology import synthetic as chronologies
     from chronology.exchange import read_chronology, write_xlsx
     from chronology.fields import Vocabularies
     from chronology.models import ChronologyEntry
@@ -114,7 +115,7 @@ def run(arguments: argparse.Namespace) -> dict:
     contributor = people["asutus"]
     rss_before = rss_mib()
     sectors = {CODE: "health.hospital", **OTHERS}
-    organisations = synthetic.synthetic_organisations(len(sectors), content)
+    organisations = chronologies.synthetic_organisations(len(sectors), content)
 
     def fresh_request() -> tuple:
         """A new review with the four organisations involved and a sent request to the hospital."""
@@ -145,7 +146,7 @@ def run(arguments: argparse.Namespace) -> dict:
     codes_by_sector: dict[str, list[str]] = {}
     for code, sector in sectors.items():
         codes_by_sector.setdefault(sector.split(".")[0], []).append(code)
-    entries = synthetic.synthetic_entries(
+    entries = chronologies.synthetic_entries(
         rng=random.Random(SEED),
         code=CODE,
         sector=sectors[CODE],

@@ -62,43 +62,6 @@ ORGANISATIONS = {
     "NOORTEKESKUS-01": "other",
 }
 
-# Relative frequencies of event types per sector (fictional, but shaped like agency chronologies).
-COMMON = {
-    "contact": 10,
-    "referral": 2,
-    "information_shared": 3,
-    "concern_recorded": 4,
-    "network_meeting": 2,
-    "other": 2,
-}
-BY_SECTOR = {
-    "child_protection": {
-        **COMMON,
-        "home_visit": 10,
-        "assessment": 4,
-        "case_opened": 2,
-        "case_closed": 2,
-        "response": 5,
-        "network_meeting": 5,
-        "notification": 1,
-    },
-    "health": {
-        **COMMON,
-        "appointment_attended": 14,
-        "appointment_missed": 5,
-        "appointment_cancelled": 2,
-        "hospital_admission": 1,
-        "emergency_visit": 1,
-        "notification": 2,
-        "response": 1,
-    },
-    "education": {**COMMON, "school_absence": 10, "notification": 1, "response": 1},
-    "police": {**COMMON, "police_call": 8, "notification": 3},
-    "prosecution": {**COMMON, "court": 3},
-    "ska_services": {**COMMON, "assessment": 2, "response": 2},
-    "ngo": {**COMMON, "home_visit": 3},
-    "other": COMMON,
-}
 CONCERNS = ("medical_neglect", "physical_neglect", "emotional_abuse", "domestic_violence", "school_attendance")
 CONTACT_TYPES = {
     "contact",
@@ -115,12 +78,15 @@ def generate(count: int, seed: int = SEED) -> list:
     """`count` fictional chronology entries, the same for the same seed."""
     from chronology.entry import Entry, Precision, UncertainDate, YesNo
 
+    # The event-type mix per sector is the synthetic data's, so that every benchmark draws the same kind.
+    from chronology.synthetic import COMMON_EVENTS, EVENTS_BY_SECTOR
+
     rng = random.Random(seed)
     codes = list(ORGANISATIONS)
     child_protection = [code for code, sector in ORGANISATIONS.items() if sector == "child_protection"]
     weights = {}
     for code, sector in ORGANISATIONS.items():
-        table = BY_SECTOR[sector.split(".")[0]]
+        table = EVENTS_BY_SECTOR.get(sector.split(".")[0], COMMON_EVENTS)
         weights[code] = (list(table), list(table.values()))
     span = (dt.date(FIRST_DAY.year + YEARS, 1, 1) - FIRST_DAY).days
     entries = []

@@ -1,7 +1,7 @@
 """The timeline page of a stored chronology of 5,000 entries from 20 organisations: seconds and SVG bytes.
 
 Runs on a fresh database (a temporary SQLite file, or a test database next to DATABASE_URL's). A
-synthetic review gets its chronology from `reviews.synthetic.seed_chronologies` (every agency's
+synthetic review gets its chronology from `chronology.synthetic.seed_chronologies` (every agency's
 entries submitted through `chronology.store.apply_submission`). Measured:
 
 - the timeline page (`chronology:timeline`) opened by the coordinator with Django's test Client:

@@ -14,6 +14,7 @@ from chronology.exchange import entry_values, read_chronology, write_csv
 from chronology.fields import ADDRESSEE_REQUIRED_FOR, Vocabularies
 from chronology.models import ChronologyEntry, EntryRevision
 from chronology.store import domain_entries, review_entries
+from chronology.synthetic import ORGANISATION_PREFIX
 from inquiries.models import InformationRequest, Involvement
 from reviews import synthetic
 from reviews.models import Review
@@ -50,7 +51,7 @@ def test_seed_synthetic_gives_each_new_review_organisations_requests_and_its_ent
         for request in requests:
             assert set(request.entries.values_list("organisation", flat=True)) <= {request.involvement.code}
     # Five synthetic organisations, reused by every review.
-    assert Organisation.objects.filter(registry_code__startswith=synthetic.ORGANISATION_PREFIX).count() == 5
+    assert Organisation.objects.filter(registry_code__startswith=ORGANISATION_PREFIX).count() == 5
     # Stored the one way entries are stored: history and an audit event per submission.
     assert EntryRevision.objects.filter(entry__review__in=reviews, change="submitted").count() == 120
     assert AuditEvent.objects.filter(object_type="submissions.submission", action="create").count() == 15
@@ -166,7 +167,7 @@ def test_clear_removes_the_chronologies_their_detections_and_the_synthetic_organ
     assert ChronologyEntry.objects.count() == demo_entries
     assert not Submission.objects.exclude(review=demo_case["review"]).exists()
     assert not PatternDetection.objects.exclude(review=demo_case["review"]).exists()
-    assert not Organisation.objects.filter(registry_code__startswith=synthetic.ORGANISATION_PREFIX).exists()
+    assert not Organisation.objects.filter(registry_code__startswith=ORGANISATION_PREFIX).exists()
     assert Review.objects.get() == demo_case["review"]
 
 

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 raise CommandError("--organisations-per-review must be at least 1.")
             if not options["entries_per_review"]:
                 raise CommandError("--organisations-per-review needs --entries-per-review.")
+        from chronology.synthetic import seed_chronologies
         from method.loader import ensure_seeded
         from reviews import synthetic
         from reviews.models import Review
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                 .select_related("notification", "method_version")
                 .order_by("reference")
             )
-            chronologies = synthetic.seed_chronologies(
+            chronologies = seed_chronologies(
                 reviews=reviews,
                 entries_per_review=options["entries_per_review"],
                 organisations_per_review=options["organisations_per_review"],
