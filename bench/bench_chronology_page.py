@@ -15,12 +15,9 @@ Run: .venv/bin/python bench/bench_chronology_page.py [--requests 30]
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,45 +27,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tagasivaade.settings")
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
+from support import WARM_UP, measure_page, throwaway_database  # noqa: E402
 
 SCALES = (1000, 5000)
 ORGANISATIONS = 20
-WARM_UP = 3
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def measure(client, path: str, requests: int) -> dict[str, float | int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARM_UP):
-        assert client.get(path).status_code == 200, path
-    # What is on the heap now (the seeded review, the warm caches) stays for the process's life, as a
-    # server's loaded code does: frozen, so that full collections do not scan it on every request
-    # (tagasivaade/wsgi.py does the same after start-up). Without it p95 shows ~150 ms collections of
-    # the benchmark's own seeding leftovers, which a server does not hold.
-    gc.collect()
-    gc.freeze()
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, path
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    return {
-        "median_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 0.95), 1),
-        "queries": len(queries.captured_queries),
-        "kib": round(len(response.content) / 1024, 1),
-        "requests": requests,
-    }
 
 
 def main() -> int:
@@ -77,20 +39,12 @@ def main() -> int:
     arguments = parser.parse_args()
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import NoReverseMatch, reverse
 
-    temporary = tempfile.TemporaryDirectory()
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(temporary.name) / "bench.sqlite3")
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results = []
-    try:
+    with throwaway_database():
         from accounts.demo import ensure_demo_people
         from chronology.models import ChronologyEntry
         from inquiries.models import Involvement
@@ -135,12 +89,9 @@ def main() -> int:
                         "entries": entries.count(),
                         "organisations": Involvement.objects.filter(review=review).count(),
                         "seed_seconds": round(seed_seconds, 1),
-                        **measure(client, path, arguments.requests),
+                        **measure_page(client, path, arguments.requests),
                     }
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        temporary.cleanup()
 
     print(f"Database: {connection.vendor}; {arguments.requests} requests per page after {WARM_UP} warm-up requests")
     print(f"{'page':<22}{'entries':>9}{'orgs':>6}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'KiB':>8}")

@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -34,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tagasivaade.settings")
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
+from support import throwaway_database  # noqa: E402
 
 SIZE = 10_000
 
@@ -113,16 +113,9 @@ def timed_run(review, people) -> dict[str, float | int]:
 
 def main() -> int:
     django.setup()
-    from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    temporary = tempfile.TemporaryDirectory()
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(temporary.name) / "bench.sqlite3")
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         from accounts.demo import ensure_demo_people
         from detections.models import PatternDetection
         from method.loader import ensure_seeded
@@ -154,9 +147,6 @@ def main() -> int:
                     review=review, pk__in=PatternDetection.objects.filter(review=review).values("pk")[:200]
                 ).update(status=PatternDetection.Status.CONFIRMED, reason="Väljamõeldud.")
         kept = PatternDetection.objects.filter(review=review, status=PatternDetection.Status.CONFIRMED).count()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        temporary.cleanup()
 
     print(f"{'':<12}{'request':>9}{'loading':>9}{'detecting':>11}{'storing':>9}{'total':>8}{'detections':>12}")
     for name, row in runs.items():

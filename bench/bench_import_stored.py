@@ -44,6 +44,7 @@ MEDIA = tempfile.TemporaryDirectory()
 os.environ["MEDIA_ROOT"] = MEDIA.name
 
 import django  # noqa: E402
+from support import throwaway_database  # noqa: E402
 
 SEED = 20260401
 CODE = "HAIGLA-01"
@@ -61,20 +62,9 @@ def main() -> int:
     arguments = parser.parse_args()
 
     django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    temporary = tempfile.TemporaryDirectory()
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(temporary.name) / "bench.sqlite3")
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         results = run(arguments)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        temporary.cleanup()
         MEDIA.cleanup()
 
     print(f"Database: {results['database']}; {arguments.rows:,} rows, XLSX of {results['bytes']:,} bytes")

@@ -23,7 +23,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,16 +32,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tagasivaade.settings")
 os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
+from support import percentile, throwaway_database  # noqa: E402
 
 ORGANISATIONS = 20
 WARM_UP = 2
 SVG = re.compile(rb"<svg\b.*?</svg>", re.DOTALL)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def best_of(repeat: int, work):
@@ -62,20 +56,13 @@ def main() -> int:
     arguments = parser.parse_args()
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
 
-    temporary = tempfile.TemporaryDirectory()
-    if connection.vendor == "sqlite":
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(temporary.name) / "bench.sqlite3")
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results: dict = {"database": connection.vendor}
-    try:
+    with throwaway_database():
         from accounts.demo import ensure_demo_people
         from chronology.store import domain_entries, review_entries
         from chronology.timeline import render_timeline_svg
@@ -137,9 +124,6 @@ def main() -> int:
                 "svg_bytes": len(found.group(0)) if found else 0,
                 "requests": arguments.requests,
             }
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        temporary.cleanup()
 
     parts = results["parts"]
     print(
