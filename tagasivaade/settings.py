@@ -85,6 +85,9 @@ if PRODUCTION:
 
 SECRET_KEY = env_str("SECRET_KEY") or "local-only-insecure-key-never-used-in-production"
 DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT == "local")
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and case data to whoever triggers an error.
+    raise ImproperlyConfigured("DEBUG must be off in production: remove DEBUG=true from the environment.")
 # Demo mode: the demo sign-in page and demo users. Never in production.
 DEMO_MODE = False if PRODUCTION else env_bool("DEMO_MODE", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])

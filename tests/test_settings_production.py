@@ -76,6 +76,24 @@ def test_production_refuses_an_empty_required_setting(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["true", "1", "yes", "on"])
+def test_production_refuses_to_start_in_debug(tmp_path, value):
+    environment = production_environment(tmp_path)
+    environment["DEBUG"] = value
+    result = manage(environment, "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_starts_with_debug_explicitly_off(tmp_path):
+    environment = production_environment(tmp_path)
+    environment["DEBUG"] = "false"
+    result = manage(environment, "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]
+
+
 def test_production_has_no_demo_mode_even_when_asked_for(tmp_path):
     environment = production_environment(tmp_path)
     environment["DEMO_MODE"] = "true"
