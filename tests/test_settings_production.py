@@ -89,7 +89,8 @@ def test_production_refuses_to_start_in_debug(tmp_path, value):
 def test_production_starts_with_debug_explicitly_off(tmp_path):
     environment = production_environment(tmp_path)
     environment["DEBUG"] = "false"
-    result = manage(environment, "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    script = "from django.conf import settings; print(settings.DEBUG)"
+    result = manage(environment, "shell", "--no-imports", "-c", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False"]
 
