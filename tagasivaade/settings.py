@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionLimitsMiddleware",
@@ -233,6 +234,19 @@ STORAGES = {
         )
     },
 }
+
+# Request limits kept by the application itself (core.uploads), whatever a proxy in front allows.
+# The largest file any page takes: a working-group material (workgroup.models.MAX_MATERIAL_BYTES).
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+# A form's fields (everything but files): Django's default, 2.5 MB, stated here because it is a limit
+# the application keeps; the method editor's largest section is 100 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {
     "default": {
