@@ -7,6 +7,7 @@ explicitly with TAGASIVAADE_ENV=production and then refuses to start without its
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import overload
@@ -58,6 +59,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value in (None, ""):
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or networks (10.0.0.5, 10.0.0.0/8, 2001:db8::/32)."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} holds {value!r}, which is not an address or a network") from None
+    return values
 
 
 ENVIRONMENT = env_str("TAGASIVAADE_ENV", "local")
@@ -188,10 +200,20 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Throttled password sign-in (django-axes): 5 failures lock the user and address for 30 minutes.
+# The proxies whose X-Forwarded-For is believed (core.client_address); none by default, so that
+# REMOTE_ADDR is the client. Give the load balancer's addresses or networks in production.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# Throttled password sign-in (django-axes, accounts.lockout): 5 failures lock a user name at an address
+# for 30 minutes, and 20 failures from one address across user names lock the address.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must not be below AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
