@@ -85,6 +85,17 @@ REQUIRED_CODES: dict[str, tuple[str, ...]] = {
     "stages": ("notification", "screening", "rapid_review", "information_gathering"),
 }
 REQUIRED_TEMPLATES = ("information_request", "workgroup_invitation")
+# The templates the system fills in (inquiries.services, workgroup.letters); no other name is read.
+KNOWN_TEMPLATES = (
+    "information_request_subject",
+    "information_request",
+    "workgroup_invitation_subject",
+    "workgroup_invitation",
+)
+# A period longer than ten years, or a count above a thousand, is no rule the method has a use for,
+# and deadline arithmetic walks working days one by one.
+MAX_PERIOD_AMOUNT = 3650
+MAX_COUNT = 1000
 
 TIME_UNITS = ("working_days", "calendar_days", "months")
 TIME_FROM = ("became_aware", "notification_recorded", "review_opened")
@@ -312,6 +323,12 @@ def validate_section(section: str, value: Any, document: dict[str, Any]) -> list
                 if name not in value:
                     errors.append(_("%(where)s: vocabulary %(name)s is missing.") % {"where": section, "name": name})
             for name, items in value.items():
+                if name not in REQUIRED_VOCABULARIES:
+                    errors.append(
+                        _("%(where)s: %(name)s is not a vocabulary of the method (known: %(known)s).")
+                        % {"where": section, "name": name, "known": ", ".join(REQUIRED_VOCABULARIES)}
+                    )
+                    continue
                 _check_items(errors, f"{section}.{name}", items)
     elif section == "pattern_rules":
         _check_pattern_rules(errors, value, document)
@@ -437,6 +454,8 @@ def _check_period(errors: list[str], where: str, value: Any, *, with_from: bool,
     amount = value.get("amount")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         errors.append(_("%(where)s.amount: must be a whole number from 1 up.") % {"where": where})
+    elif amount > MAX_PERIOD_AMOUNT:
+        errors.append(_("%(where)s.amount: must be at most %(max)s.") % {"where": where, "max": MAX_PERIOD_AMOUNT})
     if value.get("unit") not in TIME_UNITS:
         errors.append(
             _("%(where)s.unit: %(value)s is not one of %(allowed)s.")
@@ -530,6 +549,8 @@ def _check_parameter(
     elif kind == "count":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             errors.append(_("%(where)s: must be a whole number from 1 up.") % {"where": where})
+        elif value > MAX_COUNT:
+            errors.append(_("%(where)s: must be at most %(max)s.") % {"where": where, "max": MAX_COUNT})
     elif kind == "boolean":
         if not isinstance(value, bool):
             errors.append(_("%(where)s: must be true or false.") % {"where": where})
@@ -567,6 +588,12 @@ def _check_templates(errors: list[str], templates: Any) -> None:
             errors.append(_("templates: template %(name)s is missing.") % {"name": name})
     for name, texts in templates.items():
         where = f"templates.{name}"
+        if name not in KNOWN_TEMPLATES:
+            errors.append(
+                _("%(where)s: %(name)s is not a template the system fills in (known: %(known)s).")
+                % {"where": "templates", "name": name, "known": ", ".join(KNOWN_TEMPLATES)}
+            )
+            continue
         _check_languages(errors, where, texts)
         if not isinstance(texts, dict):
             continue

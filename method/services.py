@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action, AuditEvent, Purpose
 
-from .loader import SECTION_ORDER, MethodContentError, read_yaml, validate_content
+from .loader import SECTION_ORDER, MethodContentError, validate_content
 from .models import MethodVersion
+from .section_input import read_section_yaml
 
 
 class MethodServiceError(Exception):
@@ -83,10 +84,11 @@ def section_to_yaml(value: Any) -> str:
 
 
 def normalise_yaml(text: str) -> str:
-    """A YAML text written out the way the editor shows sections, so that only content differs."""
+    """A YAML text written out the way the editor shows sections, so that only content differs; a text
+    the editor would refuse (aliases, too large) is shown as it was sent rather than expanded."""
     try:
-        return section_to_yaml(yaml.safe_load(text))
-    except yaml.YAMLError:
+        return section_to_yaml(read_section_yaml(text, section="-"))
+    except MethodContentError:
         return text
 
 
@@ -140,8 +142,9 @@ def method_section_update(
     """Replace one section of a draft with the given YAML text.
 
     `revision` is the draft's revision the editor started from; when someone saved in the meantime
-    the change is refused with MethodEditConflict. Invalid YAML or content raises
-    MethodContentError listing every problem. Nothing is saved in either case.
+    the change is refused with MethodEditConflict. YAML the editor does not accept (see
+    `method.section_input`) or invalid content raises MethodContentError listing every problem.
+    Nothing is saved in either case.
     """
     if section not in SECTION_ORDER:
         raise MethodServiceError(_("%(section)s is not a section of the method.") % {"section": section})
@@ -150,7 +153,7 @@ def method_section_update(
         raise MethodVersionPublished(stored)
     if stored.revision != revision:
         raise _conflict(stored, section, revision, text)
-    value = read_yaml(text, source=section)
+    value = read_section_yaml(text, section=section)
     content = copy.deepcopy(stored.content)
     content[section] = value
     errors = validate_content(content)

@@ -7,6 +7,7 @@ changes go through `submissions.services`.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,6 +23,7 @@ from chronology.dates import written_day
 from chronology.entry import Entry, Precision
 from chronology.exchange import Problem
 from core.concurrency import show_conflict
+from core.files import CHRONOLOGY_FILE_EXTENSIONS, attachment_response, verified_content_type
 from core.forms import add_service_errors, interface_language
 from inquiries.models import InformationRequest, Involvement
 
@@ -201,11 +202,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     with submission.file.open("rb") as handle:
         data = handle.read()
     name = submission.filename or "chronology"
-    content_type = "text/csv" if name.lower().endswith(".csv") else "application/octet-stream"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content_type = verified_content_type(name, io.BytesIO(data), allowed=CHRONOLOGY_FILE_EXTENSIONS)
+    return attachment_response(data, name=name, content_type=content_type)
 
 
 # --- entries typed into the form ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ explicitly with TAGASIVAADE_ENV=production and then refuses to start without its
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import overload
@@ -60,6 +61,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or networks (10.0.0.5, 10.0.0.0/8, 2001:db8::/32)."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} holds {value!r}, which is not an address or a network") from None
+    return values
+
+
 ENVIRONMENT = env_str("TAGASIVAADE_ENV", "local")
 if ENVIRONMENT not in ("local", "test", "production"):
     raise ImproperlyConfigured("TAGASIVAADE_ENV must be local, test or production")
@@ -85,6 +97,9 @@ if PRODUCTION:
 
 SECRET_KEY = env_str("SECRET_KEY") or "local-only-insecure-key-never-used-in-production"
 DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT == "local")
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and case data to whoever triggers an error.
+    raise ImproperlyConfigured("DEBUG must be off in production: remove DEBUG=true from the environment.")
 # Demo mode: the demo sign-in page and demo users. Never in production.
 DEMO_MODE = False if PRODUCTION else env_bool("DEMO_MODE", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
@@ -122,6 +137,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionLimitsMiddleware",
@@ -184,10 +200,20 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Throttled password sign-in (django-axes): 5 failures lock the user and address for 30 minutes.
+# The proxies whose X-Forwarded-For is believed (core.client_address); none by default, so that
+# REMOTE_ADDR is the client. Give the load balancer's addresses or networks in production.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# Throttled password sign-in (django-axes, accounts.lockout): 5 failures lock a user name at an address
+# for 30 minutes, and 20 failures from one address across user names lock the address.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must not be below AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -230,6 +256,19 @@ STORAGES = {
         )
     },
 }
+
+# Request limits kept by the application itself (core.uploads), whatever a proxy in front allows.
+# The largest file any page takes: a working-group material (workgroup.models.MAX_MATERIAL_BYTES).
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+# A form's fields (everything but files): Django's default, 2.5 MB, stated here because it is a limit
+# the application keeps; the method editor's largest section is 100 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {
     "default": {

@@ -76,6 +76,38 @@ def test_production_refuses_an_empty_required_setting(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["true", "1", "yes", "on"])
+def test_production_refuses_to_start_in_debug(tmp_path, value):
+    environment = production_environment(tmp_path)
+    environment["DEBUG"] = value
+    result = manage(environment, "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_starts_with_debug_explicitly_off(tmp_path):
+    environment = production_environment(tmp_path)
+    environment["DEBUG"] = "false"
+    script = "from django.conf import settings; print(settings.DEBUG)"
+    result = manage(environment, "shell", "--no-imports", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]
+
+
+def test_trusted_proxies_are_read_as_addresses_and_networks(tmp_path):
+    environment = production_environment(tmp_path)
+    environment["TRUSTED_PROXIES"] = "10.0.0.2, 10.1.0.0/16,2001:db8::/32"
+    script = "from django.conf import settings; print(settings.TRUSTED_PROXIES)"
+    result = manage(environment, "shell", "--no-imports", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['10.0.0.2', '10.1.0.0/16', '2001:db8::/32']"
+    environment["TRUSTED_PROXIES"] = "10.0.0.2,load-balancer"
+    result = manage(environment, "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES holds 'load-balancer'" in result.stderr
+
+
 def test_production_has_no_demo_mode_even_when_asked_for(tmp_path):
     environment = production_environment(tmp_path)
     environment["DEMO_MODE"] = "true"

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .schedule import RuleError, WorkgroupSettings, rule_from_content
+from .schedule import RuleError, WorkgroupSettings, check_recurrence, rule_from_content
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "method" / "seed" / "workgroup.yaml"
 LANGUAGES = ("et", "en", "ru")
 TEXT_KEYS = ("purpose", "expectations", "membership_letter_subject", "membership_letter")
+SETTING_KEYS = ("place", "online_link", "hours_per_month")
+SECTION_KEYS = ("meeting_rule", *SETTING_KEYS, "materials_working_days", *TEXT_KEYS)
+RULE_KEYS = ("recurrence", "start", "end", "time_zone", "skip_months")
 LETTER_PLACEHOLDERS = frozenset(
     {
         "recipient",
@@ -102,8 +106,27 @@ def validate_section(value: Any) -> list[str]:
     if not isinstance(value, dict):
         return [_("workgroup: must be a set of named settings.")]
     errors: list[str] = []
+    for key in value:
+        if key not in SECTION_KEYS:
+            errors.append(
+                _("workgroup: %(key)s is not a setting of the working group (known: %(known)s).")
+                % {"key": key, "known": ", ".join(SECTION_KEYS)}
+            )
+    rule = value.get("meeting_rule")
+    if isinstance(rule, dict):
+        for key in rule:
+            if key not in RULE_KEYS:
+                errors.append(
+                    _("workgroup.meeting_rule: %(key)s is not a setting of the meeting rule (known: %(known)s).")
+                    % {"key": key, "known": ", ".join(RULE_KEYS)}
+                )
+    for key in SETTING_KEYS:
+        if key in value and not isinstance(value[key], str):
+            errors.append(_("workgroup.%(key)s: must be text (write it in quotes).") % {"key": key})
     try:
         rule_from_content(value)
+        if isinstance(rule, dict) and rule.get("recurrence"):
+            check_recurrence(str(rule["recurrence"]), today=timezone.localdate())
     except RuleError as error:
         errors.append(f"workgroup: {error}")
     for key in TEXT_KEYS:
@@ -113,6 +136,12 @@ def validate_section(value: Any) -> list[str]:
         if not isinstance(texts, dict):
             errors.append(_("workgroup.%(key)s: must give a text for each language.") % {"key": key})
             continue
+        for language in texts:
+            if language not in LANGUAGES:
+                errors.append(
+                    _("workgroup.%(key)s: %(language)s is not a language of the method (%(languages)s).")
+                    % {"key": key, "language": language, "languages": ", ".join(LANGUAGES)}
+                )
         for language in LANGUAGES:
             if not isinstance(texts.get(language), str) or not texts[language].strip():
                 errors.append(

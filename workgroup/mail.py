@@ -6,7 +6,6 @@ primary keys, so that nothing is mailed about a change that was rolled back.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable
 from email.mime.text import MIMEText
 
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import ics
 from .letters import meeting_letter
-from .models import Invitation, Material, Meeting, Membership
+from .models import Invitation, Material, Meeting, Membership, material_content_type
 
 
 def send_membership_letter(invitation_id: int) -> None:
@@ -90,10 +89,7 @@ def send_materials(meeting: Meeting, materials: list[Material], members: list[Me
     for material in materials:
         with material.file.open("rb") as handle:
             data = handle.read()
-        mimetype = (
-            material.content_type or mimetypes.guess_type(material.original_name)[0] or "application/octet-stream"
-        )
-        attachments.append((material.original_name, data, mimetype))
+        attachments.append((material.original_name, data, material_content_type(material, data)))
     for member in members:
         message = EmailMessage(
             subject=_("Materials for the working-group meeting on %(date)s")

@@ -20,29 +20,23 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action, Purpose
 from core.dates import format_date, today
+from core.files import KINDS, extension_of, upload_refusal
 
 from . import content, ics, mail
-from .models import ActionItem, AgendaItem, Attendance, Conflict, Decision, Material, Meeting, Membership
+from .models import (
+    MATERIAL_EXTENSIONS,
+    MAX_MATERIAL_BYTES,
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Conflict,
+    Decision,
+    Material,
+    Meeting,
+    Membership,
+)
 from .schedule import meeting_times, plan_year
 from .validators import refuse_personal_codes
-
-MAX_MATERIAL_BYTES = 25 * 1024 * 1024
-MATERIAL_EXTENSIONS = (
-    "pdf",
-    "docx",
-    "doc",
-    "odt",
-    "rtf",
-    "txt",
-    "xlsx",
-    "xls",
-    "ods",
-    "pptx",
-    "ppt",
-    "odp",
-    "png",
-    "jpg",
-)
 
 
 def _audit(acting_user: Any, action: str, obj: Any, **detail: Any) -> None:
@@ -299,7 +293,7 @@ def material_upload(*, meeting: Meeting, data: dict[str, Any], acting_user: Any)
     if upload is None:
         errors["file"] = [_("Choose the file to upload.")]
     else:
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        extension = extension_of(upload.name)
         if extension not in MATERIAL_EXTENSIONS:
             errors["file"] = [
                 _("Files of this type cannot be uploaded; allowed: %(types)s.")
@@ -307,6 +301,9 @@ def material_upload(*, meeting: Meeting, data: dict[str, Any], acting_user: Any)
             ]
         elif upload.size > MAX_MATERIAL_BYTES:
             errors["file"] = [_("The file is larger than 25 MB.")]
+        elif refusal := upload_refusal(upload.name, upload, allowed=MATERIAL_EXTENSIONS):
+            # The type comes from the extension checked against the content, never from the browser.
+            errors["file"] = [refusal]
     if meeting.is_cancelled:
         errors["file"] = [_("The meeting is cancelled.")]
     if errors or upload is None:
@@ -316,7 +313,7 @@ def material_upload(*, meeting: Meeting, data: dict[str, Any], acting_user: Any)
         title=data["title"].strip(),
         description=data.get("description", ""),
         original_name=upload.name[:255],
-        content_type=getattr(upload, "content_type", "") or "",
+        content_type=KINDS[extension_of(upload.name)].content_type,
         uploaded_by=acting_user,
     )
     try:

@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.dates import today
+from core.files import attachment_response
 from core.forms import add_service_errors
 
 from . import access, content, ics, mail, meeting_services
@@ -31,7 +31,7 @@ from .forms import (
     MinutesForm,
     ScheduleForm,
 )
-from .models import ActionItem, AgendaItem, Material, Meeting
+from .models import ActionItem, AgendaItem, Material, Meeting, material_content_type
 from .schedule import plan_year
 from .views import form_page, meeting_row, render
 
@@ -334,10 +334,7 @@ def material_download(request: HttpRequest, pk: int) -> HttpResponse:
     # Read through the storage API (files may live in object storage); materials are at most 25 MB.
     with material.file.open("rb") as handle:
         data = handle.read()
-    response = HttpResponse(data, content_type=material.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, material.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(data, name=material.original_name, content_type=material_content_type(material, data))
 
 
 @access.manager_required

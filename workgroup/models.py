@@ -7,6 +7,7 @@ are in `workgroup.services`, which write the audit events.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.dates import today
+from core.files import verified_content_type
 from core.workdays import is_public_holiday
 
 from .schedule import DEFAULT_MATERIALS_WORKING_DAYS, DEFAULT_PLACE, working_days_before
@@ -309,6 +311,32 @@ class Conflict(models.Model):
         return f"{self.agenda_item_id}: {self.membership_id}"
 
 
+MAX_MATERIAL_BYTES = 25 * 1024 * 1024
+# Each is checked against the file's content at upload and when served (core.files).
+MATERIAL_EXTENSIONS = (
+    "pdf",
+    "docx",
+    "doc",
+    "odt",
+    "rtf",
+    "txt",
+    "xlsx",
+    "xls",
+    "ods",
+    "pptx",
+    "ppt",
+    "odp",
+    "png",
+    "jpg",
+)
+
+
+def material_content_type(material: Material, data: bytes) -> str:
+    """The type a material is served and mailed as: its extension's when the content agrees, else
+    application/octet-stream (never the stored type alone, which older rows took from the browser)."""
+    return verified_content_type(material.original_name, io.BytesIO(data), allowed=MATERIAL_EXTENSIONS)
+
+
 def material_path(instance: Material, filename: str) -> str:
     # Stored under a random name: the original name is kept in the row, never in the storage path.
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -321,6 +349,8 @@ class Material(models.Model):
     description = models.TextField(_("description"), max_length=2000, blank=True)
     file = models.FileField(_("file"), upload_to=material_path, max_length=300)
     original_name = models.CharField(max_length=255)
+    # The type of the extension, as verified against the content at upload. Downloads and e-mail
+    # check again rather than trust it: rows from before the check hold what the browser said.
     content_type = models.CharField(max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -4,23 +4,48 @@ Pure functions, no database. The rule is kept in the method (content key `workgr
 `meeting_rule`); `DEFAULT_RULE` holds the default the method seed starts from, used when the method
 says nothing. A rule is an RFC 5545 recurrence (`FREQ=MONTHLY;BYDAY=+4WE`: the fourth Wednesday of
 every month) with a start and end time in a named time zone.
+
+A rule may use only what a meeting series needs (`check_recurrence`): weekly or monthly, every 1–12
+weeks or months, on weekdays (in a monthly rule with a position, +4WE or -1TH) or on days of the month,
+a COUNT of at most `MAX_MEETINGS_PER_YEAR` and an UNTIL at most `MAX_SERIES_YEARS` ahead; months
+without meetings are `skip_months`. RFC 5545 allows far more (FREQ=MINUTELY plans 525,600 meetings a
+year; an impossible BYSETPOS or BYMONTH makes the expansion search up to the year 9999), so everything
+else is refused, and a rule planning more than `MAX_MEETINGS_PER_YEAR` meetings in a year too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import MONTHLY, rrule, rrulestr
+from django.utils.translation import gettext as _
 
 from core.workdays import is_public_holiday, is_working_day, next_working_day
 
 DEFAULT_PLACE = "Sotsiaalkindlustusamet, Paldiski mnt 80, Tallinn"
 DEFAULT_MATERIALS_WORKING_DAYS = 5
 DEFAULT_TIME_ZONE = "Europe/Tallinn"
+
+# What a meeting series may be: at most a meeting a week, planned at most ten years ahead.
+MAX_MEETINGS_PER_YEAR = 53
+MAX_SERIES_YEARS = 10
+MAX_INTERVAL = 12
+MAX_RECURRENCE_LENGTH = 200
+# Materials go out at most a month of working days before a meeting (the days are counted one by one).
+MAX_MATERIALS_WORKING_DAYS = 20
+FREQUENCIES = ("WEEKLY", "MONTHLY")
+RULE_PARTS = ("FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WEEKDAY = re.compile(r"^([+-]?)([0-9]{1,2})?([A-Z]{2})$")
+_OUTSIDE_RULE = re.compile(r"[^A-Za-z0-9=;,+\- ]")
+_UNTIL = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})(?:T[0-9]{6})?$")
+# Two years that together hold every weekday alignment a count per year can depend on (one a leap year).
+_SAMPLE_YEARS = (2027, 2028)
 
 
 class RuleError(ValueError):
@@ -78,26 +103,180 @@ class WorkgroupSettings:
 DEFAULT_SETTINGS = WorkgroupSettings()
 
 
+def _rule_parts(text: str) -> dict[str, str]:
+    """The NAME=VALUE parts of a recurrence rule a meeting series may use; RuleError for anything else."""
+    if len(text) > MAX_RECURRENCE_LENGTH:
+        raise RuleError(
+            _("The meeting rule is longer than %(max)s characters; a meeting series needs far less.")
+            % {"max": MAX_RECURRENCE_LENGTH}
+        )
+    if _OUTSIDE_RULE.search(text):
+        # A second line (DTSTART, RDATE, EXRULE) or a colon: a calendar text, not one rule.
+        raise RuleError(
+            _("The meeting rule %(rule)s is not a recurrence rule such as FREQ=MONTHLY;BYDAY=+4WE.") % {"rule": text}
+        )
+    parts: dict[str, str] = {}
+    for part in text.strip().split(";"):
+        if not part.strip():
+            continue
+        name, equals, value = part.partition("=")
+        name = name.strip().upper()
+        if not equals or not name:
+            raise RuleError(
+                _("The meeting rule %(rule)s is not a recurrence rule such as FREQ=MONTHLY;BYDAY=+4WE.")
+                % {"rule": text}
+            )
+        if name not in RULE_PARTS:
+            raise RuleError(
+                _(
+                    "The meeting rule may not use %(part)s; a meeting series needs only %(allowed)s (months "
+                    "without meetings go in skip_months)."
+                )
+                % {"part": name, "allowed": ", ".join(RULE_PARTS)}
+            )
+        if name in parts:
+            raise RuleError(_("The meeting rule gives %(part)s twice.") % {"part": name})
+        parts[name] = value.strip().upper()
+    return parts
+
+
+def _whole_number(parts: dict[str, str], name: str, low: int, high: int) -> int | None:
+    if name not in parts:
+        return None
+    value = parts[name]
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise RuleError(
+            _("The meeting rule's %(part)s must be a whole number from %(low)s to %(high)s, not %(value)s.")
+            % {"part": name, "low": low, "high": high, "value": value}
+        )
+    return int(value)
+
+
+def _check_rule_parts(parts: dict[str, str]) -> None:
+    """Refuse what no meeting series needs: see the module's docstring."""
+    frequency = parts.get("FREQ")
+    if frequency not in FREQUENCIES:
+        raise RuleError(
+            _("The meeting rule's FREQ=%(value)s is refused: a meeting series repeats weekly or monthly (%(allowed)s).")
+            % {"value": frequency or "", "allowed": ", ".join(f"FREQ={f}" for f in FREQUENCIES)}
+        )
+    _whole_number(parts, "INTERVAL", 1, MAX_INTERVAL)
+    _whole_number(parts, "COUNT", 1, MAX_MEETINGS_PER_YEAR)
+    if "BYDAY" in parts:
+        for day in parts["BYDAY"].split(","):
+            found = _WEEKDAY.match(day.strip())
+            if found is None or found.group(3) not in WEEKDAYS:
+                raise RuleError(
+                    _("The meeting rule's BYDAY holds %(value)s, which is not a weekday (%(weekdays)s).")
+                    % {"value": day, "weekdays": ", ".join(WEEKDAYS)}
+                )
+            if found.group(2) is not None and (frequency != "MONTHLY" or not 1 <= int(found.group(2)) <= 5):
+                raise RuleError(
+                    _(
+                        "The meeting rule's BYDAY=%(value)s is refused: only a monthly rule names the weekday's "
+                        "place in the month, from 1 to 5 or -1 to -5 (+4WE: the fourth Wednesday)."
+                    )
+                    % {"value": day}
+                )
+    if "BYMONTHDAY" in parts:
+        if frequency != "MONTHLY" or "BYDAY" in parts:
+            raise RuleError(_("The meeting rule's BYMONTHDAY is for a monthly rule without BYDAY."))
+        for day in parts["BYMONTHDAY"].split(","):
+            day = day.strip()
+            if not (day.isascii() and day.lstrip("+-").isdigit()) or not 1 <= abs(int(day)) <= 31:
+                raise RuleError(
+                    _(
+                        "The meeting rule's BYMONTHDAY holds %(value)s, which is not a day of the month (1 to 31, "
+                        "or -1 to -31 counting from the month's end)."
+                    )
+                    % {"value": day}
+                )
+    if "WKST" in parts and parts["WKST"] not in WEEKDAYS:
+        raise RuleError(
+            _("The meeting rule's WKST must be a weekday (%(weekdays)s).") % {"weekdays": ", ".join(WEEKDAYS)}
+        )
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RuleError(_("The meeting rule may give COUNT or UNTIL, not both."))
+    if "UNTIL" in parts:
+        found = _UNTIL.match(parts["UNTIL"])
+        try:
+            if found is None:
+                raise ValueError
+            dt.date(*(int(group) for group in found.groups()))
+        except ValueError:
+            raise RuleError(
+                _("The meeting rule's UNTIL must be a date written as YYYYMMDD, not %(value)s.")
+                % {"value": parts["UNTIL"]}
+            ) from None
+
+
 def _parse_recurrence(text: str, start: dt.datetime) -> rrule:
+    parts = _rule_parts(text)
+    _check_rule_parts(parts)
     try:
-        parsed = rrulestr(text, dtstart=start)
+        parsed = rrulestr(";".join(f"{name}={value}" for name, value in parts.items()), dtstart=start)
     except (ValueError, TypeError) as error:
-        raise RuleError(f"The meeting rule {text!r} is not a recurrence rule: {error}") from None
+        raise RuleError(
+            _("The meeting rule %(rule)s is not a recurrence rule: %(error)s") % {"rule": text, "error": error}
+        ) from None
     if not isinstance(parsed, rrule):
-        raise RuleError(f"The meeting rule {text!r} must be a single RRULE.")
+        raise RuleError(_("The meeting rule %(rule)s must be a single RRULE.") % {"rule": text})
     return parsed
+
+
+def check_recurrence(text: str, *, today: dt.date) -> None:
+    """Refuse a rule that plans more meetings than a series needs, or ends too far ahead (the method
+    editor's check; planning itself checks only the rule's form, so that a saved rule keeps working)."""
+    parts = _rule_parts(text)
+    _check_rule_parts(parts)
+    if "UNTIL" in parts:
+        until = dt.date(int(parts["UNTIL"][:4]), int(parts["UNTIL"][4:6]), int(parts["UNTIL"][6:8]))
+        try:
+            horizon = today.replace(year=today.year + MAX_SERIES_YEARS)
+        except ValueError:  # 29 February
+            horizon = today.replace(year=today.year + MAX_SERIES_YEARS, day=28)
+        if until > horizon:
+            raise RuleError(
+                _(
+                    "The meeting rule's UNTIL=%(until)s is more than %(years)s years ahead; end the series by "
+                    "%(horizon)s at the latest, or leave UNTIL out."
+                )
+                % {
+                    "until": until.strftime("%d.%m.%Y"),
+                    "years": MAX_SERIES_YEARS,
+                    "horizon": horizon.strftime("%d.%m.%Y"),
+                }
+            )
+    # The rate alone: COUNT and UNTIL only shorten a series.
+    rate = ";".join(f"{name}={value}" for name, value in parts.items() if name not in ("COUNT", "UNTIL"))
+    for year in _SAMPLE_YEARS:
+        start = dt.datetime(year, 1, 1)
+        count = len(_parse_recurrence(rate, start).between(start, dt.datetime(year, 12, 31, 23, 59, 59), inc=True))
+        if count > MAX_MEETINGS_PER_YEAR:
+            raise RuleError(
+                _(
+                    "The meeting rule plans %(count)s meetings in %(year)s; a meeting series has at most "
+                    "%(max)s a year (one a week)."
+                )
+                % {"count": count, "year": year, "max": MAX_MEETINGS_PER_YEAR}
+            )
 
 
 def _parse_time(value: Any, name: str) -> dt.time:
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, int):
-        # YAML 1.1 reads 11:00 unquoted as a sexagesimal number of minutes.
-        return dt.time(value // 60, value % 60)
     try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads 11:00 unquoted as a sexagesimal number of minutes.
+            return dt.time(value // 60, value % 60)
         return dt.time.fromisoformat(str(value))
     except ValueError:
-        raise RuleError(f"The meeting rule's {name} time {value!r} is not HH:MM.") from None
+        message = (
+            _("The meeting rule's start time %(value)s is not HH:MM.")
+            if name == "start"
+            else _("The meeting rule's end time %(value)s is not HH:MM.")
+        )
+        raise RuleError(message % {"value": value}) from None
 
 
 def rule_from_content(section: Mapping[str, Any] | None) -> WorkgroupSettings:
@@ -116,12 +295,14 @@ def rule_from_content(section: Mapping[str, Any] | None) -> WorkgroupSettings:
     if not section:
         return DEFAULT_SETTINGS
     raw_rule = section.get("meeting_rule") or {}
+    if not isinstance(raw_rule, Mapping):
+        raise RuleError(_("The meeting rule must be a set of named settings (recurrence, start, end, ...)."))
     try:
         skip = tuple(sorted({int(month) for month in raw_rule.get("skip_months") or ()}))
     except (TypeError, ValueError):
-        raise RuleError("The meeting rule's skip_months must be month numbers 1–12.") from None
+        raise RuleError(_("The meeting rule's skip_months must be month numbers 1–12.")) from None
     if any(month < 1 or month > 12 for month in skip):
-        raise RuleError("The meeting rule's skip_months must be month numbers 1–12.")
+        raise RuleError(_("The meeting rule's skip_months must be month numbers 1–12."))
     rule = MeetingRule(
         recurrence=str(raw_rule.get("recurrence") or DEFAULT_RULE.recurrence),
         start=_parse_time(raw_rule.get("start", DEFAULT_RULE.start), "start"),
@@ -132,16 +313,18 @@ def rule_from_content(section: Mapping[str, Any] | None) -> WorkgroupSettings:
     try:
         rule.zone  # noqa: B018 - fails early on an unknown zone
     except (ZoneInfoNotFoundError, ValueError):
-        raise RuleError(f"Unknown time zone {rule.time_zone!r} in the meeting rule.") from None
+        raise RuleError(_("Unknown time zone %(zone)s in the meeting rule.") % {"zone": rule.time_zone}) from None
     if rule.end <= rule.start:
-        raise RuleError("The meeting rule's end time must be after its start time.")
+        raise RuleError(_("The meeting rule's end time must be after its start time."))
     _parse_recurrence(rule.recurrence, dt.datetime(2000, 1, 1))
     try:
         days = int(section.get("materials_working_days", DEFAULT_MATERIALS_WORKING_DAYS))
     except (TypeError, ValueError):
-        raise RuleError("materials_working_days must be a whole number.") from None
-    if days < 0:
-        raise RuleError("materials_working_days must not be negative.")
+        raise RuleError(_("materials_working_days must be a whole number.")) from None
+    if not 0 <= days <= MAX_MATERIALS_WORKING_DAYS:
+        raise RuleError(
+            _("materials_working_days must be a whole number from 0 to %(max)s.") % {"max": MAX_MATERIALS_WORKING_DAYS}
+        )
     known = {"meeting_rule", "place", "online_link", "materials_working_days", "hours_per_month"}
     return WorkgroupSettings(
         rule=rule,
