@@ -69,14 +69,14 @@ class _Forms(HTMLParser):
             self._form = None
 
 
-def page_form(response: Any, *, action: str = "") -> Form:
-    """What a browser would send from the page's form holding a revision (or the one posting to
-    `action`), unchanged."""
+def page_form(response: Any, *, action: str = "", field: str = "revision") -> Form:
+    """What a browser would send from the page's form holding a revision (a `field` so named; or the one
+    posting to `action`), unchanged."""
     assert response.status_code in (200, 409), response.status_code
     parser = _Forms()
     parser.feed(response.content.decode())
     for form_action, fields in parser.forms:
-        if (action and form_action == action) or (not action and "revision" in fields):
+        if (action and form_action == action) or (not action and field in fields):
             fields.pop("csrfmiddlewaretoken", None)
             return {name: list(values) for name, values in fields.items()}
     raise AssertionError(f"no form {'posting to ' + action if action else 'with a revision'} on the page")
@@ -87,18 +87,28 @@ def changed(form: Form, **values: Any) -> Form:
     return form | {name: value if isinstance(value, list) else [str(value)] for name, value in values.items()}
 
 
-def assert_both_versions(response: Any, label: str, *, theirs: str, yours: str, revision: int) -> None:
+def assert_both_versions(
+    response: Any,
+    label: str,
+    *,
+    theirs: str,
+    yours: str,
+    revision: int,
+    status: int = 200,
+    refusal: str = "Someone else saved a change here after you opened the page",
+    revision_field: str = "revision",
+) -> None:
     """The second save was refused on the page: the refusal in the error summary, the field shown in both
     versions, and the form ready to save again against the revision now shown."""
-    assert response.status_code == 200, response.status_code
+    assert response.status_code == status, response.status_code
     page = response.content.decode()
     summary = page[page.index('class="error-summary"') :]
     assert 'role="alert"' in summary[:200]
-    assert "Someone else saved a change here after you opened the page" in summary[: summary.index("</div>")]
+    assert refusal in summary[: summary.index("</div>")]
     assert "Their version and yours" in page
     rows = {row.label: row for row in response.context["conflict_rows"]}
     row = rows[label]
     assert (row.theirs, row.yours, row.differs) == (theirs, yours, True), row
     table = page[page.index('id="conflict-title"') :]
     assert escape(theirs) in table and escape(yours) in table
-    assert page_form(response)["revision"] == [str(revision)]
+    assert page_form(response, field=revision_field)[revision_field] == [str(revision)]
