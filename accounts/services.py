@@ -114,7 +114,7 @@ def organisation_update(
     *, organisation: Organisation, data: dict[str, Any], revision: int | None, acting_user: User
 ) -> Organisation:
     """Change an organisation, if nobody saved it since `revision` was read (else EditConflict)."""
-    advance_revision(Organisation.objects, pk=organisation.pk, revision=revision)
+    advance_revision(Organisation, pk=organisation.pk, revision=revision)
     organisation = Organisation.objects.get(pk=organisation.pk)
     before = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
     for name in ORGANISATION_FIELDS:
@@ -185,7 +185,7 @@ def user_create(*, data: dict[str, Any], acting_user: User | None) -> User:
 def user_update(*, user: User, data: dict[str, Any], revision: int | None, acting_user: User | None) -> User:
     """Change an account and its system roles, if nobody saved it since `revision` was read (else EditConflict)."""
     roles = _valid_roles(data)
-    advance_revision(User.objects, pk=user.pk, revision=revision)
+    advance_revision(User, pk=user.pk, revision=revision)
     user = User.objects.get(pk=user.pk)
     before = _user_values(user)
     for name in USER_FIELDS:

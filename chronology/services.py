@@ -89,7 +89,7 @@ def duplicate_decide(
     if decision not in DECISIONS:
         raise ValidationError({"decision": [_("Choose whether the entries record the same event.")]})
     with transaction.atomic():
-        advance_revision(DuplicateLink.objects, pk=link.pk, revision=revision)
+        advance_revision(DuplicateLink, pk=link.pk, revision=revision)
         locked = DuplicateLink.objects.get(pk=link.pk)
         entries = {
             row.pk: row

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -44,15 +44,16 @@ class EditConflict(Exception):
         self.current = current
 
 
-def advance_revision(queryset: models.QuerySet[Any], *, pk: Any, revision: int | None, **changes: Any) -> int:
+def advance_revision(model: type[models.Model], *, pk: Any, revision: int | None, **changes: Any) -> int:
     """Raise the record's revision by one (writing `changes` with it) if it is still at `revision`, and
     return the new revision; else raise EditConflict with the record as it is now.
 
     Call it first inside the service's transaction: the UPDATE holds the row until the transaction ends,
     so the rest of the change cannot interleave with another save, and a refusal raised later in the
     transaction (a ValidationError) takes the step back with everything else."""
-    if revision is None or not queryset.filter(pk=pk, revision=revision).update(revision=F("revision") + 1, **changes):
-        raise EditConflict(queryset.filter(pk=pk).first())
+    rows = model._default_manager.filter(pk=pk)
+    if revision is None or not rows.filter(revision=revision).update(revision=F("revision") + 1, **changes):
+        raise EditConflict(rows.first())
     return revision + 1
 
 
@@ -145,7 +146,8 @@ def shown(field: forms.Field, value: Any) -> str:
 
 def _model_label(field: forms.ModelChoiceField, value: Any) -> str:
     if not isinstance(value, models.Model):
-        found = field.queryset.filter(pk=getattr(value, "pk", value)).first()
+        queryset = field.queryset
+        found = queryset.filter(pk=getattr(value, "pk", value)).first() if queryset is not None else None
         if found is None:
             return str(value)
         value = found
@@ -154,7 +156,7 @@ def _model_label(field: forms.ModelChoiceField, value: Any) -> str:
 
 def _choice_labels(field: forms.ChoiceField) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for key, label in field.choices:
+    for key, label in cast(Iterable[Any], field.choices):
         if isinstance(label, list | tuple):  # an option group
             labels.update({str(inner): str(text) for inner, text in label})
         else:

@@ -132,7 +132,7 @@ def _save_involvement(
             if involvement.pk is None:
                 involvement.save()
             else:
-                involvement.revision = advance_revision(Involvement.objects, pk=involvement.pk, revision=revision)
+                involvement.revision = advance_revision(Involvement, pk=involvement.pk, revision=revision)
                 involvement.save(update_fields=list(INVOLVEMENT_FIELDS))
             record(
                 actor=acting_user,
@@ -233,7 +233,7 @@ def request_update_letter(
     """Change the draft letter, if nobody saved it (or sent it) since `revision` was read (else EditConflict)."""
     with transaction.atomic():
         information_request.revision = advance_revision(
-            InformationRequest.objects, pk=information_request.pk, revision=revision, subject=subject, letter=letter
+            InformationRequest, pk=information_request.pk, revision=revision, subject=subject, letter=letter
         )
         if InformationRequest.objects.filter(pk=information_request.pk, sent_at__isnull=False).exists():
             raise ValidationError({"letter": [_("The letter has been sent and can no longer be changed.")]})
@@ -259,7 +259,7 @@ def request_send(
     content = involvement.review.method_version.data
     sent_on = on or today()
     with transaction.atomic():
-        advance_revision(InformationRequest.objects, pk=information_request.pk, revision=revision)
+        advance_revision(InformationRequest, pk=information_request.pk, revision=revision)
         claimed = InformationRequest.objects.filter(pk=information_request.pk, sent_at__isnull=True).update(
             sent_at=timezone.now(), due_on=add_working_days(sent_on, due_working_days(content))
         )

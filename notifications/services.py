@@ -168,7 +168,9 @@ def notification_record(*, data: dict[str, Any], acting_user: Any) -> Notificati
     raise AssertionError("unreachable")
 
 
-def notification_update(*, notification: Notification, data: dict[str, Any], revision: int, acting_user: Any) -> None:
+def notification_update(
+    *, notification: Notification, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> None:
     """Save an edit made from `revision`. Raises EditConflict (with the notification as it is now) when the
     record changed in between; nothing is saved then.
 
@@ -182,10 +184,10 @@ def notification_update(*, notification: Notification, data: dict[str, Any], rev
     child_fields["age_at_incident"] = int(data["child"]["age_at_incident"])
     with transaction.atomic():
         before = Notification.objects.select_related("child").get(pk=notification.pk)
-        updated = Notification.objects.filter(pk=notification.pk, revision=revision).update(
+        updated = revision is not None and Notification.objects.filter(pk=notification.pk, revision=revision).update(
             revision=F("revision") + 1, updated_at=timezone.now(), **fields
         )
-        if not updated:
+        if not updated or revision is None:
             raise EditConflict(Notification.objects.select_related("child").get(pk=notification.pk))
         child = before.child
         changed = [name for name in NOTIFICATION_FIELDS if _value(before, name) != _value_of(fields[name])]
@@ -241,7 +243,7 @@ def child_identity_set(
     values = _identity_values({"personal_code": personal_code, "name": name})
     with transaction.atomic():
         identity, _created = ChildIdentity.objects.get_or_create(child=notification.child)
-        new_revision = advance_revision(ChildIdentity.objects, pk=identity.pk, revision=revision, **values)
+        new_revision = advance_revision(ChildIdentity, pk=identity.pk, revision=revision, **values)
         record(
             actor=acting_user,
             action=Action.UPDATE,

@@ -125,9 +125,7 @@ def milestone_set_completed(
     if completed_on is not None and completed_on > today():
         raise ValidationError({"completed_on": [_("The date cannot be in the future.")]})
     with transaction.atomic():
-        milestone.revision = advance_revision(
-            Milestone.objects, pk=milestone.pk, revision=revision, completed_on=completed_on
-        )
+        milestone.revision = advance_revision(Milestone, pk=milestone.pk, revision=revision, completed_on=completed_on)
         milestone.completed_on = completed_on
         record(
             actor=acting_user,

@@ -136,7 +136,7 @@ def meeting_save(
             meeting = Meeting.objects.create(**values)
             _audit(acting_user, Action.CREATE, meeting)
             return meeting
-        advance_revision(Meeting.objects, pk=meeting.pk, revision=revision)
+        advance_revision(Meeting, pk=meeting.pk, revision=revision)
         meeting = Meeting.objects.get(pk=meeting.pk)
         if meeting.is_cancelled:
             raise ValidationError({"date": [_("A cancelled meeting cannot be changed.")]})
@@ -191,11 +191,11 @@ def meeting_send_invitations(*, meeting: Meeting, acting_user: Any) -> list[Memb
     return members
 
 
-def meeting_cancel(*, meeting: Meeting, revision: int, acting_user: Any) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, revision: int | None, acting_user: Any) -> Meeting:
     """Cancel a meeting; members who were invited get METHOD:CANCEL with the same UID. Refused
     (EditConflict) when someone saved the meeting since `revision` was read."""
     with transaction.atomic():
-        advance_revision(Meeting.objects, pk=meeting.pk, revision=revision)
+        advance_revision(Meeting, pk=meeting.pk, revision=revision)
         meeting = Meeting.objects.get(pk=meeting.pk)
         if meeting.is_cancelled:
             raise ValidationError({"meeting": [_("The meeting is already cancelled.")]})
@@ -276,7 +276,7 @@ def agenda_item_save(
             )
             action = Action.CREATE
         else:
-            advance_revision(AgendaItem.objects, pk=item.pk, revision=revision)
+            advance_revision(AgendaItem, pk=item.pk, revision=revision)
             item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
             item.title = data["title"].strip()
             item.description = data.get("description", "")
@@ -299,10 +299,10 @@ def agenda_item_save(
     return item
 
 
-def agenda_item_delete(*, item: AgendaItem, revision: int, acting_user: Any) -> None:
+def agenda_item_delete(*, item: AgendaItem, revision: int | None, acting_user: Any) -> None:
     """Remove an agenda item, unless someone saved it since `revision` was read (EditConflict)."""
     with transaction.atomic():
-        advance_revision(AgendaItem.objects, pk=item.pk, revision=revision)
+        advance_revision(AgendaItem, pk=item.pk, revision=revision)
         _audit(acting_user, Action.DELETE, item, meeting=item.meeting_id, revision=revision)
         item.delete()
 
@@ -396,7 +396,9 @@ def materials_send(*, meeting_id: int) -> list[Material]:
 # Attendance, minutes, decisions and action items
 
 
-def attendance_record(*, meeting: Meeting, modes: dict[int, str], revision: int, acting_user: Any) -> list[Attendance]:
+def attendance_record(
+    *, meeting: Meeting, modes: dict[int, str], revision: int | None, acting_user: Any
+) -> list[Attendance]:
     """Attendance per member (membership id -> in_person / online / absent). The attendance belongs to the
     meeting's record: refused (EditConflict) when someone saved the meeting since `revision` was read."""
     allowed = {member.pk for member in meeting_members(meeting)}
@@ -413,7 +415,7 @@ def attendance_record(*, meeting: Meeting, modes: dict[int, str], revision: int,
     if errors:
         raise ValidationError({"attendance": errors})
     with transaction.atomic():
-        advance_revision(Meeting.objects, pk=meeting.pk, revision=revision)
+        new_revision = advance_revision(Meeting, pk=meeting.pk, revision=revision)
         rows = []
         for membership_id, mode in modes.items():
             row, _created = Attendance.objects.update_or_create(
@@ -425,12 +427,12 @@ def attendance_record(*, meeting: Meeting, modes: dict[int, str], revision: int,
             Action.UPDATE,
             meeting,
             attendance={str(pk): mode for pk, mode in modes.items()},
-            revision=revision + 1,
+            revision=new_revision,
         )
     return rows
 
 
-def minutes_save(*, meeting: Meeting, minutes: str, revision: int, acting_user: Any) -> Meeting:
+def minutes_save(*, meeting: Meeting, minutes: str, revision: int | None, acting_user: Any) -> Meeting:
     """Save the minutes, if nobody saved the meeting since `revision` was read (else EditConflict)."""
     try:
         refuse_personal_codes(minutes)
@@ -438,7 +440,7 @@ def minutes_save(*, meeting: Meeting, minutes: str, revision: int, acting_user: 
         raise ValidationError({"minutes": error.messages}) from None
     with transaction.atomic():
         meeting.revision = advance_revision(
-            Meeting.objects, pk=meeting.pk, revision=revision, minutes=minutes, updated_at=timezone.now()
+            Meeting, pk=meeting.pk, revision=revision, minutes=minutes, updated_at=timezone.now()
         )
         meeting.minutes = minutes
         _audit(acting_user, Action.UPDATE, meeting, minutes=True, revision=meeting.revision)

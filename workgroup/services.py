@@ -64,7 +64,7 @@ def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = Non
         errors["size"] = [_("A seat has at least one member.")]
     with transaction.atomic():
         if seat is not None:
-            advance_revision(Seat.objects, pk=seat.pk, revision=revision)
+            advance_revision(Seat, pk=seat.pk, revision=revision)
             seat = Seat.objects.get(pk=seat.pk)
             held = seat.memberships.occupying(today()).count()
             if size < held:
@@ -171,11 +171,13 @@ def membership_add(*, data: dict[str, Any], acting_user: Any) -> Membership:
         return _create_member(data=data, acting_user=acting_user)
 
 
-def membership_update(*, membership: Membership, data: dict[str, Any], revision: int, acting_user: Any) -> Membership:
+def membership_update(
+    *, membership: Membership, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> Membership:
     """Change a member, if nobody saved them since `revision` was read (else EditConflict)."""
     with transaction.atomic():
         seat = Seat.objects.select_for_update().get(pk=data["seat"].pk)
-        advance_revision(Membership.objects, pk=membership.pk, revision=revision)
+        advance_revision(Membership, pk=membership.pk, revision=revision)
         _check_member(data, seat=seat, exclude=membership.pk)
         membership = Membership.objects.get(pk=membership.pk)
         membership.seat = seat
@@ -186,7 +188,9 @@ def membership_update(*, membership: Membership, data: dict[str, Any], revision:
     return membership
 
 
-def membership_end(*, membership: Membership, last_day: dt.date | None, revision: int, acting_user: Any) -> Membership:
+def membership_end(
+    *, membership: Membership, last_day: dt.date | None, revision: int | None, acting_user: Any
+) -> Membership:
     """The member leaves: `last_day` is their last day, and the seat is vacant from the day after. Refused
     (EditConflict) when someone saved the member since `revision` was read."""
     if last_day is None:
@@ -201,7 +205,7 @@ def membership_end(*, membership: Membership, last_day: dt.date | None, revision
             }
         )
     with transaction.atomic():
-        advance_revision(Membership.objects, pk=membership.pk, revision=revision)
+        advance_revision(Membership, pk=membership.pk, revision=revision)
         membership = Membership.objects.get(pk=membership.pk)
         membership.term_end = last_day
         membership.status = Membership.Status.LEFT
@@ -279,7 +283,7 @@ def invitation_send(*, data: dict[str, Any], acting_user: Any) -> Invitation:
 
 
 def invitation_reply(
-    *, invitation: Invitation, outcome: str, data: dict[str, Any], revision: int, acting_user: Any
+    *, invitation: Invitation, outcome: str, data: dict[str, Any], revision: int | None, acting_user: Any
 ) -> Invitation:
     """Record the answer to a letter: accepted (data names the member who joins the seat), declined, or
     forwarded (data names the person; a new letter goes to them). Refused (EditConflict) when someone
@@ -287,7 +291,7 @@ def invitation_reply(
     if outcome not in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED, Invitation.Status.FORWARDED):
         raise ValidationError({"outcome": [_("Choose the answer: accepted, declined or forwarded.")]})
     with transaction.atomic():
-        advance_revision(Invitation.objects, pk=invitation.pk, revision=revision)
+        advance_revision(Invitation, pk=invitation.pk, revision=revision)
         invitation = Invitation.objects.select_related("seat").get(pk=invitation.pk)
         if invitation.status != Invitation.Status.SENT:
             raise ValidationError(
@@ -425,7 +429,7 @@ def feedback_add(*, pilot: Pilot, data: dict[str, Any], acting_user: Any) -> Fee
 
 
 def feedback_resolve(
-    *, feedback: Feedback, status: str, resolved_in: Any, note: str, revision: int, acting_user: Any
+    *, feedback: Feedback, status: str, resolved_in: Any, note: str, revision: int | None, acting_user: Any
 ) -> Feedback:
     """Track feedback to the method version that resolves it (or record that it is not taken up), if
     nobody changed it since `revision` was read (else EditConflict)."""
@@ -445,7 +449,7 @@ def feedback_resolve(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        advance_revision(Feedback.objects, pk=feedback.pk, revision=revision)
+        advance_revision(Feedback, pk=feedback.pk, revision=revision)
         feedback = Feedback.objects.get(pk=feedback.pk)
         feedback.status = status
         feedback.resolved_in = resolved_in if status == Feedback.Status.RESOLVED else None
