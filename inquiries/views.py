@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.concurrency import STALE_ACTION, EditConflict, show_both_versions, show_conflict
+from core.concurrency import STALE_ACTION, EditConflict, show_both_versions
 from core.dates import today
 from core.forms import add_service_errors, interface_language, posted_revision
 
@@ -30,10 +30,8 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
     review = access.get_review_for(request, pk)
     may_edit = access.may_edit_terms(request.user, review)
     current = services.terms_for(review)
-    conflict = None
-    form = TermsForm(
-        initial={name: getattr(current, name) for name in services.TERMS_FIELDS} | {"revision": current.revision}
-    )
+    conflict_rows = None
+    form = TermsForm(initial=_terms_initial(current))
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
@@ -47,11 +45,11 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except services.EditConflict as error:
-                conflict = error.current
-                show_conflict(
+                conflict_rows = show_both_versions(
                     form,
                     request,
-                    revision=conflict.revision,
+                    error,
+                    theirs=_terms_initial,
                     message=_(
                         "Someone else saved the terms of reference after you opened them. Nothing was saved: "
                         "compare their version below with yours and save again."
@@ -73,10 +71,14 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
             "terms": current,
             "form": form,
             "may_edit": may_edit,
-            "conflict": conflict,
+            "conflict_rows": conflict_rows,
             "missing_sectors": [content.sector_label(code, language) for code in services.missing_sectors(review)],
         },
     )
+
+
+def _terms_initial(terms: Any) -> dict[str, Any]:
+    return {name: getattr(terms, name) for name in services.TERMS_FIELDS} | {"revision": terms.revision}
 
 
 @login_required
