@@ -268,6 +268,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             conflict_rows = show_both_versions(form, request, conflict, theirs=_user_values)
+            # The comparison shows the account as saved now, personal code included.
+            record_request(request, action=Action.READ, purpose=Purpose.ADMINISTRATION, obj=conflict.current)
         else:
             messages.success(request, _("The account of %(name)s was saved.") % {"name": person})
             return redirect("accounts:user_list")

@@ -408,6 +408,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             conflict_rows = show_both_versions(
                 form, request, conflict, theirs=lambda current: AttendanceForm.initial_for(current, members)
             )
+            access.audit_read(request, meeting, object_ids=[m.pk for m in members], detail={"page": "attendance"})
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -461,6 +462,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except EditConflict as conflict:
                 conflict_rows = show_both_versions(form, request, conflict, theirs=_minutes_initial)
+                access.audit_read(request, conflict.current, detail={"page": "minutes"})
             except ValidationError as error:
                 add_service_errors(error, form)
             else:

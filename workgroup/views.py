@@ -240,6 +240,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             conflict_rows = show_both_versions(form, request, conflict, theirs=_member_initial)
+            access.audit_read(request, conflict.current)  # the page shows the member as saved now
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -282,6 +283,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
             conflict_rows = show_both_versions(
                 form, request, conflict, theirs=lambda current: {"last_day": current.term_end}
             )
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -418,6 +420,7 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
             conflict_rows = show_both_versions(
                 form, request, conflict, theirs=_reply_recorded, fields=["outcome", "replied_on", "reply_note"]
             )
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -548,6 +551,7 @@ def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EditConflict as conflict:
             conflict_rows = show_both_versions(form, request, conflict, theirs=_feedback_initial)
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:

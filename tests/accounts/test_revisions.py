@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation, RoleGrant
 from accounts.services import break_glass_admin_save
+from audit.models import Action, AuditEvent
 from tests.concurrency import assert_both_versions, changed, page_form
 
 
@@ -32,7 +33,10 @@ def test_a_user_and_their_roles(people, login):
     url = reverse("accounts:user_edit", args=[person.pk])
     mine, theirs = page_form(first.get(url)), page_form(second.get(url))
     assert first.post(url, changed(mine, roles=["auditor", "management"])).status_code == 302
+    reads = AuditEvent.objects.filter(action=Action.READ, object_id=str(person.pk)).count()
     refused = second.post(url, changed(theirs, roles=["auditor", "method_editor"], last_name="Teine"))
+    # The comparison shows the account as saved now (the whole personal code): a read, audited.
+    assert AuditEvent.objects.filter(action=Action.READ, object_id=str(person.pk)).count() == reads + 1
     person.refresh_from_db()
     assert set(RoleGrant.objects.filter(user=person).values_list("role", flat=True)) == {"auditor", "management"}
     assert person.last_name != "Teine" and person.revision == 1

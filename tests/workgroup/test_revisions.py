@@ -43,7 +43,9 @@ def test_a_member(group, two):
     url = reverse("workgroup:member_edit", args=[member.pk])
     mine, theirs = page_form(first.get(url)), page_form(second.get(url))
     assert first.post(url, changed(mine, person_name="Peeter Esimene")).status_code == 302
+    reads = AuditEvent.objects.filter(action=Action.READ, object_id=str(member.pk)).count()
     refused = second.post(url, changed(theirs, person_name="Peeter Teine"))
+    assert AuditEvent.objects.filter(action=Action.READ, object_id=str(member.pk)).count() == reads + 1
     member.refresh_from_db()
     assert (member.person_name, member.revision) == ("Peeter Esimene", 1)
     assert_both_versions(refused, "Name", theirs="Peeter Esimene", yours="Peeter Teine", revision=1)
