@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RevisionField
 from method.content import MethodContent
 from method.models import MethodVersion
 
@@ -60,6 +61,7 @@ def sector_choices(content: MethodContent | None, language: str, keep: str = "")
 
 class OrganisationForm(forms.ModelForm):
     sector = forms.ChoiceField(label=_("Sector"))
+    revision = RevisionField()
 
     class Meta:
         model = Organisation
@@ -101,6 +103,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class UserForm(forms.ModelForm):
+    revision = RevisionField()
     roles = forms.MultipleChoiceField(
         label=_("System roles"),
         choices=SystemRole.choices,

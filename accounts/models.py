@@ -38,6 +38,8 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     # A code from the method's two-level sector list, e.g. "health.primary_care" or "police".
     sector = models.CharField(_("sector"), max_length=60)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +79,8 @@ class User(AbstractUser):
     # Password sign-in is allowed only for demo users (in demo mode) and break-glass accounts.
     is_demo = models.BooleanField(default=False)
     is_break_glass = models.BooleanField(default=False)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     objects = UserManager()  # type: ignore[misc]  # the stubs type AbstractUser.objects as a ClassVar
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from audit.log import record, record_request
 from audit.models import Action, Purpose
+from core.concurrency import advance_revision
 
 from .models import Organisation, RoleGrant, SystemRole, User
 
@@ -109,8 +110,12 @@ def organisation_create(*, data: dict[str, Any], acting_user: User) -> Organisat
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, data: dict[str, Any], acting_user: User) -> Organisation:
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+def organisation_update(
+    *, organisation: Organisation, data: dict[str, Any], revision: int | None, acting_user: User
+) -> Organisation:
+    """Change an organisation, if nobody saved it since `revision` was read (else EditConflict)."""
+    advance_revision(Organisation, pk=organisation.pk, revision=revision)
+    organisation = Organisation.objects.get(pk=organisation.pk)
     before = {name: getattr(organisation, name) for name in ORGANISATION_FIELDS}
     for name in ORGANISATION_FIELDS:
         setattr(organisation, name, data[name])
@@ -122,7 +127,7 @@ def organisation_update(*, organisation: Organisation, data: dict[str, Any], act
             action=Action.UPDATE,
             purpose=Purpose.ADMINISTRATION,
             obj=organisation,
-            detail={"changes": changes},
+            detail={"changes": changes, "revision": organisation.revision},
         )
     return organisation
 
@@ -177,9 +182,11 @@ def user_create(*, data: dict[str, Any], acting_user: User | None) -> User:
 
 
 @transaction.atomic
-def user_update(*, user: User, data: dict[str, Any], acting_user: User | None) -> User:
+def user_update(*, user: User, data: dict[str, Any], revision: int | None, acting_user: User | None) -> User:
+    """Change an account and its system roles, if nobody saved it since `revision` was read (else EditConflict)."""
     roles = _valid_roles(data)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    advance_revision(User, pk=user.pk, revision=revision)
+    user = User.objects.get(pk=user.pk)
     before = _user_values(user)
     for name in USER_FIELDS:
         setattr(user, name, data[name])
@@ -198,6 +205,7 @@ def user_update(*, user: User, data: dict[str, Any], acting_user: User | None) -
                 "changes": {name: [_for_audit(before)[name], _for_audit(after)[name]] for name in changed_fields},
                 "roles_added": added,
                 "roles_removed": removed,
+                "revision": user.revision,
             },
         )
     return user
@@ -213,6 +221,8 @@ def break_glass_admin_save(*, username: str, password: str, acting_user: User | 
     user.is_break_glass = True
     user.is_active = True
     user.set_password(password)
+    # A page opened on the account before this is now an older version of it.
+    user.revision += 1
     user.save()
     roles = set(user.role_grants.values_list("role", flat=True)) | {SystemRole.ADMINISTRATOR}
     added, _removed = _set_roles(user, roles)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.log import record_request
 from audit.models import Action, Purpose
 from core.access import role_required
+from core.concurrency import EditConflict, show_both_versions
 
 from . import services
 from .demo import DEMO_USERS
@@ -177,14 +178,30 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @role_required(SystemRole.ADMINISTRATOR, SystemRole.COORDINATOR)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation.objects.get(pk=pk), initial={"revision": organisation.revision}
+    )
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(
-            organisation=organisation, data=form.cleaned_data, acting_user=_acting_user(request)
-        )
-        messages.success(request, _("The changes to %(name)s were saved.") % {"name": form.cleaned_data["name"]})
-        return redirect("accounts:organisation_list")
-    return render(request, "accounts/organisation_form.html", {"form": form, "organisation": organisation})
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                data=form.cleaned_data,
+                revision=form.cleaned_data["revision"],
+                acting_user=_acting_user(request),
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(
+                form, request, conflict, theirs=lambda current: {name: getattr(current, name) for name in form.fields}
+            )
+        else:
+            messages.success(request, _("The changes to %(name)s were saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("accounts:organisation_list")
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "organisation": organisation, "conflict_rows": conflict_rows},
+    )
 
 
 # Users -------------------------------------------------------------------------------------------
@@ -234,16 +251,44 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @role_required(SystemRole.ADMINISTRATOR)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
-    form = UserForm(request.POST or None, instance=User.objects.get(pk=pk), acting_user=_acting_user(request))
+    form = UserForm(
+        request.POST or None,
+        instance=User.objects.get(pk=pk),
+        initial={"revision": person.revision},
+        acting_user=_acting_user(request),
+    )
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
-        person = services.user_update(user=person, data=form.cleaned_data, acting_user=_acting_user(request))
-        messages.success(request, _("The account of %(name)s was saved.") % {"name": person})
-        return redirect("accounts:user_list")
+        try:
+            person = services.user_update(
+                user=person,
+                data=form.cleaned_data,
+                revision=form.cleaned_data["revision"],
+                acting_user=_acting_user(request),
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_user_values)
+            # The comparison shows the account as saved now, personal code included.
+            record_request(request, action=Action.READ, purpose=Purpose.ADMINISTRATION, obj=conflict.current)
+        else:
+            messages.success(request, _("The account of %(name)s was saved.") % {"name": person})
+            return redirect("accounts:user_list")
     if request.method == "GET":
         # The form shows the whole personal code.
         record_request(request, action=Action.READ, purpose=Purpose.ADMINISTRATION, obj=person)
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "person": person, "has_password": person.has_usable_password()},
+        {
+            "form": form,
+            "person": person,
+            "has_password": person.has_usable_password(),
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _user_values(person: User) -> dict[str, Any]:
+    """The account as it is saved now, in the user form's terms."""
+    values = {name: getattr(person, name) for name in services.USER_FIELDS}
+    return values | {"roles": sorted(person.role_grants.values_list("role", flat=True))}

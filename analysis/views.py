@@ -6,6 +6,8 @@ decide access and audit the read.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.concurrency import show_conflict
+from core.concurrency import show_both_versions
 from core.forms import add_service_errors, interface_language
 from detections.services import rule_labels
 from reviews.access import get_review_for
@@ -82,10 +84,8 @@ def episode(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.get_episode_for(request, pk)
-    conflict = None
-    form = EpisodeForm(
-        initial={name: getattr(item, name) for name in services.EPISODE_FIELDS} | {"revision": item.revision}
-    )
+    conflict_rows = None
+    form = EpisodeForm(initial=_episode_initial(item))
     if request.method == "POST":
         form = EpisodeForm(request.POST)
         if form.is_valid():
@@ -97,11 +97,11 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except services.EditConflict as error:
-                conflict = error.current
-                show_conflict(
+                conflict_rows = show_both_versions(
                     form,
                     request,
-                    revision=conflict.revision,
+                    error,
+                    theirs=_episode_initial,
                     message=_(
                         "Someone else saved this episode after you opened it. Nothing was saved: compare their "
                         "version below with yours and save again."
@@ -115,5 +115,9 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "analysis/episode_form.html",
-        {"case_data": True, "review": item.review, "form": form, "episode": item, "conflict": conflict},
+        {"case_data": True, "review": item.review, "form": form, "episode": item, "conflict_rows": conflict_rows},
     )
+
+
+def _episode_initial(episode: Any) -> dict[str, Any]:
+    return {name: getattr(episode, name) for name in services.EPISODE_FIELDS} | {"revision": episode.revision}

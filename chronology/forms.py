@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField
+from core.forms import DateField, RevisionField
 
 from .entry import Precision
 from .fields import MAX_DESCRIPTION, MAX_LENGTHS, EntryChecker, Vocabularies
@@ -205,6 +205,7 @@ class EntryForm(forms.Form):
 
 
 class DuplicateDecisionForm(forms.Form):
+    revision = RevisionField()
     decision = forms.ChoiceField(
         choices=[("confirm", _("Merge")), ("reject", _("Not the same event")), ("undo", _("Undo the decision"))]
     )

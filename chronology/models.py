@@ -246,6 +246,8 @@ class DuplicateLink(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Optimistic locking: a decision names the revision it was taken on (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["review", "pk"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
-from core.concurrency import EditConflict
+from core.concurrency import EditConflict, advance_revision
 from reviews.access import review_purpose
 
 from .models import ENTRY_FIELDS, ChronologyEntry, Dispute, DuplicateLink, EntryRevision
@@ -79,13 +79,18 @@ UNDO = "undo"
 DECISIONS = (CONFIRM, REJECT, UNDO)
 
 
-def duplicate_decide(*, link: DuplicateLink, decision: str, note: str, acting_user: Any) -> DuplicateLink:
+def duplicate_decide(
+    *, link: DuplicateLink, decision: str, note: str, revision: int | None, acting_user: Any
+) -> DuplicateLink:
     """Confirm a suggested pair (the second entry is merged into the first, which keeps both sources),
-    reject it (not the same event), or undo either decision (the pair is suggested again)."""
+    reject it (not the same event), or undo either decision (the pair is suggested again). Refused
+    (EditConflict) when someone decided on the pair since `revision` was read, so that an undo from a
+    stale page cannot throw away a decision its author never saw."""
     if decision not in DECISIONS:
         raise ValidationError({"decision": [_("Choose whether the entries record the same event.")]})
     with transaction.atomic():
-        locked = DuplicateLink.objects.select_for_update().get(pk=link.pk)
+        advance_revision(DuplicateLink, pk=link.pk, revision=revision)
+        locked = DuplicateLink.objects.get(pk=link.pk)
         entries = {
             row.pk: row
             for row in ChronologyEntry.objects.select_for_update().filter(pk__in=[locked.first_id, locked.second_id])
@@ -138,6 +143,7 @@ def duplicate_decide(*, link: DuplicateLink, decision: str, note: str, acting_us
                 "to": locked.status,
                 "first": first.pk,
                 "second": second.pk,
+                "revision": locked.revision,
             },
         )
         if decision == UNDO:

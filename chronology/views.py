@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.concurrency import show_conflict
+from core.concurrency import STALE_ACTION, EditConflict, show_conflict
 from core.forms import add_service_errors, interface_language
 from reviews.models import Review
 from submissions.models import Submission
@@ -462,8 +462,16 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = form.cleaned_data["decision"]
     try:
         services.duplicate_decide(
-            link=link, decision=decision, note=form.cleaned_data["note"], acting_user=request.user
+            link=link,
+            decision=decision,
+            note=form.cleaned_data["note"],
+            revision=form.cleaned_data["revision"],
+            acting_user=request.user,
         )
+    except EditConflict:
+        # Back to the list the person was on: it shows the pair as it is now.
+        messages.error(request, STALE_ACTION)
+        return redirect(target + ("?show=decided" if decision == services.UNDO else ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(target)

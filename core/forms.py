@@ -48,3 +48,34 @@ class DateField(forms.DateField):
         )
         kwargs.setdefault("help_text", _("For example 17.03.2026"))
         super().__init__(**kwargs)
+
+
+class RevisionField(forms.IntegerField):
+    """The revision of the record the page was opened on, sent back with the save (optimistic locking,
+    `core.concurrency`). Optional so that one form can also create; a missing or garbled revision on an
+    edit is refused like a stale one, showing both versions."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+        return number if number >= 0 else None
+
+
+def posted_revision(data: Any, name: str = "revision") -> int | None:
+    """The revision a page without a form of its own sent with an action (remove, cancel, mark)."""
+    return RevisionField().to_python(data.get(name))
+
+
+class RevisionForm(forms.Form):
+    """An action on a record without other input (remove, cancel, mark), sent with the revision the page
+    showed, so that an action on an older version is refused (`core.concurrency`)."""
+
+    revision = RevisionField()

@@ -11,6 +11,7 @@ from stdnum.ee import ik
 
 from accounts.models import Organisation
 from core.forms import DateField as BaseDateField
+from core.forms import RevisionField
 
 from .models import INVOLVEMENT_CODE_PATTERN
 
@@ -54,6 +55,7 @@ class TermsForm(forms.Form):
 
 
 class InvolvementForm(forms.Form):
+    revision = RevisionField()
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),
@@ -104,6 +106,7 @@ class DraftForm(forms.Form):
 
 
 class LetterForm(forms.Form):
+    revision = RevisionField()
     subject = forms.CharField(
         label=_("Subject"), max_length=300, error_messages={"required": _("Enter the subject of the letter.")}
     )

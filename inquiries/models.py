@@ -69,6 +69,8 @@ class Involvement(models.Model):
     services = models.TextField(_("services provided"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact person's e-mail address"))
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -116,6 +118,8 @@ class InformationRequest(models.Model):
     reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action, Purpose
-from core.concurrency import EditConflict
+from core.concurrency import EditConflict, advance_revision
 from core.dates import format_date, today
 from core.workdays import add_working_days
 from method.content import MethodContent
@@ -123,18 +123,28 @@ def _involvement_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _save_involvement(involvement: Involvement, action: str, acting_user: Any) -> Involvement:
+def _save_involvement(
+    involvement: Involvement, action: str, acting_user: Any, revision: int | None = None
+) -> Involvement:
     involvement.full_clean(exclude=["review"], validate_unique=False)
     try:
         with transaction.atomic():
-            involvement.save()
+            if involvement.pk is None:
+                involvement.save()
+            else:
+                involvement.revision = advance_revision(Involvement, pk=involvement.pk, revision=revision)
+                involvement.save(update_fields=list(INVOLVEMENT_FIELDS))
             record(
                 actor=acting_user,
                 action=action,
                 purpose=Purpose.COORDINATION,
                 obj=involvement,
                 review_id=involvement.review_id,
-                detail={"organisation": involvement.organisation_id, "code": involvement.code},
+                detail={
+                    "organisation": involvement.organisation_id,
+                    "code": involvement.code,
+                    "revision": involvement.revision,
+                },
             )
     except IntegrityError:
         raise ValidationError({"code": [_("Another organisation in this review already has this code.")]}) from None
@@ -145,11 +155,14 @@ def involvement_create(*, review: Review, data: dict[str, Any], acting_user: Any
     return _save_involvement(Involvement(review=review, **_involvement_values(data)), Action.CREATE, acting_user)
 
 
-def involvement_update(*, involvement: Involvement, data: dict[str, Any], acting_user: Any) -> Involvement:
+def involvement_update(
+    *, involvement: Involvement, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> Involvement:
+    """Change an organisation's involvement, if nobody saved it since `revision` was read (else EditConflict)."""
     values = _involvement_values(data)
     for name, value in values.items():
         setattr(involvement, name, value)
-    return _save_involvement(involvement, Action.UPDATE, acting_user)
+    return _save_involvement(involvement, Action.UPDATE, acting_user, revision)
 
 
 # --- information requests ----------------------------------------------------------------------------------
@@ -215,33 +228,38 @@ def request_draft(*, involvement: Involvement, language: str, acting_user: Any) 
 
 
 def request_update_letter(
-    *, information_request: InformationRequest, subject: str, letter: str, acting_user: Any
+    *, information_request: InformationRequest, subject: str, letter: str, revision: int | None, acting_user: Any
 ) -> InformationRequest:
-    if information_request.sent_at:
-        raise ValidationError({"letter": [_("The letter has been sent and can no longer be changed.")]})
-    information_request.subject = subject
-    information_request.letter = letter
+    """Change the draft letter, if nobody saved it (or sent it) since `revision` was read (else EditConflict)."""
     with transaction.atomic():
-        information_request.save(update_fields=["subject", "letter"])
+        information_request.revision = advance_revision(
+            InformationRequest, pk=information_request.pk, revision=revision, subject=subject, letter=letter
+        )
+        if InformationRequest.objects.filter(pk=information_request.pk, sent_at__isnull=False).exists():
+            raise ValidationError({"letter": [_("The letter has been sent and can no longer be changed.")]})
+        information_request.subject = subject
+        information_request.letter = letter
         record(
             actor=acting_user,
             action=Action.UPDATE,
             purpose=Purpose.COORDINATION,
             obj=information_request,
             review_id=information_request.involvement.review_id,
-            detail={"fields": ["subject", "letter"]},
+            detail={"fields": ["subject", "letter"], "revision": information_request.revision},
         )
     return information_request
 
 
 def request_send(
-    *, information_request: InformationRequest, acting_user: Any, on: dt.date | None = None
+    *, information_request: InformationRequest, revision: int | None, acting_user: Any, on: dt.date | None = None
 ) -> InformationRequest:
-    """Send the letter to the involvement's contact, due in the method's number of working days."""
+    """Send the letter to the involvement's contact, due in the method's number of working days. Refused
+    (EditConflict) when the letter changed since `revision` was read: the sender sends what they saw."""
     involvement = information_request.involvement
     content = involvement.review.method_version.data
     sent_on = on or today()
     with transaction.atomic():
+        advance_revision(InformationRequest, pk=information_request.pk, revision=revision)
         claimed = InformationRequest.objects.filter(pk=information_request.pk, sent_at__isnull=True).update(
             sent_at=timezone.now(), due_on=add_working_days(sent_on, due_working_days(content))
         )

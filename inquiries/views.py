@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.concurrency import show_conflict
+from core.concurrency import STALE_ACTION, EditConflict, show_both_versions
 from core.dates import today
-from core.forms import add_service_errors, interface_language
+from core.forms import add_service_errors, interface_language, posted_revision
 
 from . import access, services
 from .forms import ContributorForm, DraftForm, InvolvementForm, LetterForm, TermsForm
@@ -30,10 +30,8 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
     review = access.get_review_for(request, pk)
     may_edit = access.may_edit_terms(request.user, review)
     current = services.terms_for(review)
-    conflict = None
-    form = TermsForm(
-        initial={name: getattr(current, name) for name in services.TERMS_FIELDS} | {"revision": current.revision}
-    )
+    conflict_rows = None
+    form = TermsForm(initial=_terms_initial(current))
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
@@ -47,11 +45,11 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except services.EditConflict as error:
-                conflict = error.current
-                show_conflict(
+                conflict_rows = show_both_versions(
                     form,
                     request,
-                    revision=conflict.revision,
+                    error,
+                    theirs=_terms_initial,
                     message=_(
                         "Someone else saved the terms of reference after you opened them. Nothing was saved: "
                         "compare their version below with yours and save again."
@@ -73,10 +71,14 @@ def terms(request: HttpRequest, pk: int) -> HttpResponse:
             "terms": current,
             "form": form,
             "may_edit": may_edit,
-            "conflict": conflict,
+            "conflict_rows": conflict_rows,
             "missing_sectors": [content.sector_label(code, language) for code in services.missing_sectors(review)],
         },
     )
+
+
+def _terms_initial(terms: Any) -> dict[str, Any]:
+    return {name: getattr(terms, name) for name in services.TERMS_FIELDS} | {"revision": terms.revision}
 
 
 @login_required
@@ -125,12 +127,20 @@ def involvement_create(request: HttpRequest, pk: int) -> HttpResponse:
 def involvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     involvement = access.get_involvement_for(request, pk)
     review = involvement.review
-    form = InvolvementForm(initial={name: getattr(involvement, name) for name in services.INVOLVEMENT_FIELDS})
+    form = InvolvementForm(initial=_involvement_initial(involvement))
+    conflict_rows = None
     if request.method == "POST":
         form = InvolvementForm(request.POST)
         if form.is_valid():
             try:
-                services.involvement_update(involvement=involvement, data=form.cleaned_data, acting_user=request.user)
+                services.involvement_update(
+                    involvement=involvement,
+                    data=form.cleaned_data,
+                    revision=form.cleaned_data["revision"],
+                    acting_user=request.user,
+                )
+            except EditConflict as conflict:
+                conflict_rows = show_both_versions(form, request, conflict, theirs=_involvement_initial)
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
@@ -139,8 +149,20 @@ def involvement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inquiries/involvement_form.html",
-        {"case_data": True, "review": review, "form": form, "involvement": involvement},
+        {
+            "case_data": True,
+            "review": review,
+            "form": form,
+            "involvement": involvement,
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _involvement_initial(involvement: Involvement) -> dict[str, Any]:
+    return {name: getattr(involvement, name) for name in services.INVOLVEMENT_FIELDS} | {
+        "revision": involvement.revision
+    }
 
 
 @login_required
@@ -204,7 +226,8 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if information_request.sent_at:
         messages.info(request, _("The letter has been sent and can no longer be changed."))
         return redirect("inquiries:request_detail", pk=information_request.pk)
-    form = LetterForm(initial={"subject": information_request.subject, "letter": information_request.letter})
+    form = LetterForm(initial=_letter_initial(information_request))
+    conflict_rows = None
     if request.method == "POST":
         form = LetterForm(request.POST)
         if form.is_valid():
@@ -213,8 +236,14 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     information_request=information_request,
                     subject=form.cleaned_data["subject"],
                     letter=form.cleaned_data["letter"],
+                    revision=form.cleaned_data["revision"],
                     acting_user=request.user,
                 )
+            except EditConflict as conflict:
+                if conflict.current is not None and conflict.current.sent_at:
+                    messages.info(request, _("The letter has been sent and can no longer be changed."))
+                    return redirect("inquiries:request_detail", pk=information_request.pk)
+                conflict_rows = show_both_versions(form, request, conflict, theirs=_letter_initial)
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
@@ -223,8 +252,22 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inquiries/request_edit.html",
-        {"case_data": True, "item": information_request, "involvement": information_request.involvement, "form": form},
+        {
+            "case_data": True,
+            "item": information_request,
+            "involvement": information_request.involvement,
+            "form": form,
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _letter_initial(information_request: InformationRequest) -> dict[str, Any]:
+    return {
+        "subject": information_request.subject,
+        "letter": information_request.letter,
+        "revision": information_request.revision,
+    }
 
 
 @login_required
@@ -232,7 +275,13 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def request_send(request: HttpRequest, pk: int) -> HttpResponse:
     information_request = access.get_information_request_for(request, pk, manage=True)
     try:
-        services.request_send(information_request=information_request, acting_user=request.user)
+        services.request_send(
+            information_request=information_request, revision=posted_revision(request.POST), acting_user=request.user
+        )
+    except EditConflict:
+        # The letter changed since the page was opened: the letter page shows it as it is now.
+        messages.error(request, STALE_ACTION)
+        return redirect("inquiries:request_edit", pk=information_request.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

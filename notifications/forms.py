@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, validate_personal_code
 from core.dates import today
 from core.forms import DateField as BaseDateField
-from core.forms import interface_language
+from core.forms import RevisionField, interface_language
 from method.content import MethodContent
 
 from .models import ScreeningDecision
@@ -167,7 +167,10 @@ class ChildForm(forms.Form):
 
 
 class IdentityForm(forms.Form):
-    """The confidential part: entered on recording, then shown and changed only on the confidential page."""
+    """The confidential part: entered on recording, then shown and changed only on the confidential page
+    (with the revision it was shown at; unused when recording)."""
+
+    revision = RevisionField()
 
     personal_code = forms.CharField(
         label=_("Personal identification code"),
@@ -284,7 +287,7 @@ def household_formset(
 class EditForm(NotificationForm):
     """The notification form with the revision the edit started from (optimistic locking)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
 
 
 class ScreeningForm(forms.Form):

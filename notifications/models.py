@@ -156,6 +156,8 @@ class ChildIdentity(models.Model):
         _("personal identification code"), max_length=11, blank=True, validators=[validate_personal_code]
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("child's identity")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import validate_personal_code
 from audit.log import record
 from audit.models import Action, Purpose
+from core.concurrency import EditConflict, advance_revision
 from core.dates import today
 from method.content import MethodContent
 from method.models import MethodVersion
@@ -45,10 +46,6 @@ CHILD_FIELDS = (
     "known_to_other",
 )
 REFERENCE_PATTERN = re.compile(r"^TV-(\d{4})-(\d{4,})$")
-
-
-class ConcurrentEdit(Exception):
-    """Someone saved the record after this edit started: the edit is refused, nothing is overwritten."""
 
 
 class ScreeningRefused(Exception):
@@ -103,15 +100,17 @@ def next_reference(year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
-def _save_identity(child: Child, identity: dict[str, str]) -> None:
+def _identity_values(identity: dict[str, str]) -> dict[str, str]:
     code = (identity.get("personal_code") or "").strip()
-    name = (identity.get("name") or "").strip()
     if code:
         validate_personal_code(code)
-    if code or name:
-        ChildIdentity.objects.update_or_create(child=child, defaults={"personal_code": code, "name": name})
-    else:
-        ChildIdentity.objects.filter(child=child).delete()
+    return {"personal_code": code, "name": (identity.get("name") or "").strip()}
+
+
+def _save_identity(child: Child, identity: dict[str, str]) -> None:
+    values = _identity_values(identity)
+    if values["personal_code"] or values["name"]:
+        ChildIdentity.objects.create(child=child, **values)
 
 
 def _save_household(child: Child, household: list[dict[str, Any]]) -> None:
@@ -169,8 +168,11 @@ def notification_record(*, data: dict[str, Any], acting_user: Any) -> Notificati
     raise AssertionError("unreachable")
 
 
-def notification_update(*, notification: Notification, data: dict[str, Any], revision: int, acting_user: Any) -> None:
-    """Save an edit made from `revision`. Raises ConcurrentEdit when the record changed in between.
+def notification_update(
+    *, notification: Notification, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> None:
+    """Save an edit made from `revision`. Raises EditConflict (with the notification as it is now) when the
+    record changed in between; nothing is saved then.
 
     `data` is shaped as for `notification_record`, without `identity` (changed on the confidential page).
     """
@@ -182,11 +184,11 @@ def notification_update(*, notification: Notification, data: dict[str, Any], rev
     child_fields["age_at_incident"] = int(data["child"]["age_at_incident"])
     with transaction.atomic():
         before = Notification.objects.select_related("child").get(pk=notification.pk)
-        updated = Notification.objects.filter(pk=notification.pk, revision=revision).update(
+        updated = revision is not None and Notification.objects.filter(pk=notification.pk, revision=revision).update(
             revision=F("revision") + 1, updated_at=timezone.now(), **fields
         )
-        if not updated:
-            raise ConcurrentEdit
+        if not updated or revision is None:
+            raise EditConflict(Notification.objects.select_related("child").get(pk=notification.pk))
         child = before.child
         changed = [name for name in NOTIFICATION_FIELDS if _value(before, name) != _value_of(fields[name])]
         changed += [f"child.{name}" for name in CHILD_FIELDS if getattr(child, name) != child_fields[name]]
@@ -232,16 +234,22 @@ def _value_of(value: Any) -> Any:
     return getattr(value, "pk", value)
 
 
-def child_identity_set(*, notification: Notification, personal_code: str, name: str, acting_user: Any) -> None:
-    """Change the confidential part; both empty removes it."""
+def child_identity_set(
+    *, notification: Notification, personal_code: str, name: str, revision: int | None, acting_user: Any
+) -> None:
+    """Change the confidential part, if nobody saved it since `revision` was read (0: nobody ever had; else
+    EditConflict with the part as it is now). Both empty removes the code and the name; the emptied part
+    keeps its revision, so that a page opened before the removal cannot silently write over a later entry."""
+    values = _identity_values({"personal_code": personal_code, "name": name})
     with transaction.atomic():
-        _save_identity(notification.child, {"personal_code": personal_code, "name": name})
+        identity, _created = ChildIdentity.objects.get_or_create(child=notification.child)
+        new_revision = advance_revision(ChildIdentity, pk=identity.pk, revision=revision, **values)
         record(
             actor=acting_user,
             action=Action.UPDATE,
             purpose=Purpose.COORDINATION,
             obj=notification,
-            detail={"part": "confidential"},
+            detail={"part": "confidential", "revision": new_revision},
         )
 
 

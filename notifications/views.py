@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import SystemRole
 from core.access import role_required
+from core.concurrency import EMPTY, ComparedField, EditConflict, compare, show_both_versions, show_conflict
 from core.forms import add_service_errors
 from method.content import MethodContent
 from method.models import MethodVersion
@@ -196,6 +197,7 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     content = notification.content
     child = notification.child
     status = 200
+    conflict_rows = None
     if request.method == "POST":
         form = EditForm(request.POST, content=content)
         child_form = ChildForm(request.POST, content=content)
@@ -209,13 +211,24 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.notification_update(
                     notification=notification, data=payload, revision=revision, acting_user=request.user
                 )
-            except services.ConcurrentEdit:
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this notification after you opened it, so your changes were not "
-                        "saved. Open the notification again to see the current version, then make your "
-                        "changes again."
+            except EditConflict as conflict:
+                current = conflict.current
+                conflict_rows = [
+                    *compare(form, _notification_initial(current)),
+                    *compare(child_form, _child_initial(current.child)),
+                    ComparedField(
+                        label=_("Household members"),
+                        theirs=_household_text(content, _household_initial(current)),
+                        yours=_household_text(content, payload["household"]),
+                    ),
+                ]
+                show_conflict(
+                    form,
+                    request,
+                    revision=current.revision,
+                    message=_(
+                        "Someone else saved this notification after you opened it, so your changes were not saved. "
+                        "Compare their version with yours below, and save again if yours should replace it."
                     ),
                 )
                 status = 409
@@ -225,20 +238,8 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Changes saved."))
                 return redirect("notifications:detail", pk=notification.pk)
     else:
-        form = EditForm(
-            initial={
-                **{name: getattr(notification, name) for name in services.NOTIFICATION_FIELDS},
-                "revision": notification.revision,
-            },
-            content=content,
-        )
-        child_form = ChildForm(
-            initial={
-                **{name: getattr(child, name) for name in services.CHILD_FIELDS},
-                "known_to": list(child.known_to.all()),
-            },
-            content=content,
-        )
+        form = EditForm(initial=_notification_initial(notification), content=content)
+        child_form = ChildForm(initial=_child_initial(child), content=content)
         formset = household_formset(content, initial=_household_initial(notification), extra=2)
     return render(
         request,
@@ -251,9 +252,33 @@ def notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "errors": _errors([form, child_form], formset),
             "editing": True,
+            "conflict_rows": conflict_rows,
         },
         status=status,
     )
+
+
+def _notification_initial(notification: Notification) -> dict[str, Any]:
+    values = {name: getattr(notification, name) for name in services.NOTIFICATION_FIELDS}
+    return values | {"revision": notification.revision}
+
+
+def _child_initial(child: Any) -> dict[str, Any]:
+    values = {name: getattr(child, name) for name in services.CHILD_FIELDS}
+    return values | {"known_to": list(child.known_to.all())}
+
+
+def _household_text(content: MethodContent, members: list[dict[str, Any]]) -> str:
+    """The household as one cell of the comparison: a line per member."""
+    language = interface_language()
+    lines = []
+    for member in members:
+        parts = [content.label("relationship", member["relationship"], language)]
+        parts += _labels(content, "risk_factors", list(member.get("risk_factors") or []))
+        if member.get("note"):
+            parts.append(member["note"])
+        lines.append(" · ".join(parts))
+    return "\n".join(lines) or EMPTY
 
 
 def _household_initial(notification: Notification) -> list[dict[str, Any]]:
@@ -268,26 +293,46 @@ def _household_initial(notification: Notification) -> list[dict[str, Any]]:
 def notification_confidential(request: HttpRequest, pk: int) -> HttpResponse:
     notification = access.get_confidential_part_for(request, pk)
     identity = getattr(notification.child, "identity", None)
+    conflict_rows = None
     if request.method == "POST":
         form = IdentityForm(request.POST)
         if form.is_valid():
-            services.child_identity_set(
-                notification=notification,
-                personal_code=form.cleaned_data["personal_code"],
-                name=form.cleaned_data["name"],
-                acting_user=request.user,
-            )
-            messages.success(request, _("The confidential part was saved."))
-            return redirect("notifications:confidential", pk=notification.pk)
+            try:
+                services.child_identity_set(
+                    notification=notification,
+                    personal_code=form.cleaned_data["personal_code"],
+                    name=form.cleaned_data["name"],
+                    revision=form.cleaned_data["revision"],
+                    acting_user=request.user,
+                )
+            except EditConflict as conflict:
+                conflict_rows = show_both_versions(form, request, conflict, theirs=_identity_initial)
+                identity = conflict.current
+            except ValidationError as error:
+                add_service_errors(error, form)
+            else:
+                messages.success(request, _("The confidential part was saved."))
+                return redirect("notifications:confidential", pk=notification.pk)
     else:
-        form = IdentityForm(
-            initial={"personal_code": identity.personal_code, "name": identity.name} if identity else None
-        )
+        form = IdentityForm(initial=_identity_initial(identity))
     return render(
         request,
         "notifications/confidential.html",
-        {"case_data": True, "notification": notification, "identity": identity, "form": form},
+        {
+            "case_data": True,
+            "notification": notification,
+            "identity": identity,
+            "form": form,
+            "conflict_rows": conflict_rows,
+        },
     )
+
+
+def _identity_initial(identity: Any) -> dict[str, Any]:
+    """The confidential part in the form's terms; revision 0 when nobody has saved one yet."""
+    if identity is None:
+        return {"revision": 0}
+    return {"personal_code": identity.personal_code, "name": identity.name, "revision": identity.revision}
 
 
 @role_required(SystemRole.COORDINATOR)

@@ -81,6 +81,8 @@ class Milestone(models.Model):
     stage_number = models.PositiveSmallIntegerField(_("stage number"))
     due_on = models.DateField(_("due on"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["stage_number", "pk"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import SystemRole
 from audit.log import record
 from audit.models import Action, Purpose
+from core.concurrency import advance_revision
 from core.dates import today
 from method.content import MethodContent
 from notifications.deadlines import plan_milestones
@@ -116,19 +117,26 @@ def membership_remove(*, membership: ReviewMembership, acting_user: Any) -> None
         membership.delete()
 
 
-def milestone_set_completed(*, milestone: Milestone, completed_on: dt.date | None, acting_user: Any) -> Milestone:
-    """Mark a milestone done on `completed_on`, or not done (None). The next deadline moves on."""
+def milestone_set_completed(
+    *, milestone: Milestone, completed_on: dt.date | None, revision: int | None, acting_user: Any
+) -> Milestone:
+    """Mark a milestone done on `completed_on`, or not done (None). The next deadline moves on. Refused
+    (EditConflict) when someone marked it since `revision` was read, so that a stale page cannot undo it."""
     if completed_on is not None and completed_on > today():
         raise ValidationError({"completed_on": [_("The date cannot be in the future.")]})
     with transaction.atomic():
+        milestone.revision = advance_revision(Milestone, pk=milestone.pk, revision=revision, completed_on=completed_on)
         milestone.completed_on = completed_on
-        milestone.save(update_fields=["completed_on"])
         record(
             actor=acting_user,
             action=Action.UPDATE,
             purpose=Purpose.COORDINATION if acting_user.has_system_role(SystemRole.COORDINATOR) else Purpose.REVIEW,
             obj=milestone,
             review_id=milestone.review_id,
-            detail={"stage": milestone.stage_code, "completed_on": completed_on.isoformat() if completed_on else None},
+            detail={
+                "stage": milestone.stage_code,
+                "completed_on": completed_on.isoformat() if completed_on else None,
+                "revision": milestone.revision,
+            },
         )
     return milestone

@@ -22,8 +22,9 @@ from accounts.models import SystemRole
 from audit.log import record_request
 from audit.models import Action, Purpose
 from core.access import role_required
+from core.concurrency import STALE_ACTION, EditConflict
 from core.dates import today
-from core.forms import add_service_errors, interface_language
+from core.forms import add_service_errors, interface_language, posted_revision
 from method.models import MethodVersion
 from notifications.access import record_notification_list
 from notifications.forms import error_summary
@@ -139,9 +140,17 @@ def milestone_update(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
         raise PermissionDenied
     milestone = get_object_or_404(review.milestones.all(), pk=milestone_pk)
     done = request.POST.get("done") == "yes"
-    services.milestone_set_completed(
-        milestone=milestone, completed_on=today() if done else None, acting_user=request.user
-    )
+    try:
+        services.milestone_set_completed(
+            milestone=milestone,
+            completed_on=today() if done else None,
+            revision=posted_revision(request.POST),
+            acting_user=request.user,
+        )
+    except EditConflict:
+        # The review page shows the milestone as it is now.
+        messages.error(request, STALE_ACTION)
+        return redirect("reviews:detail", pk=review.pk)
     stage = review.method_version.data.label("stages", milestone.stage_code, interface_language())
     if done:
         messages.success(request, _("Stage “%(stage)s” was marked as done.") % {"stage": stage})

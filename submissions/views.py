@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from chronology.dates import written_day
 from chronology.entry import Entry, Precision
 from chronology.exchange import Problem
-from core.concurrency import show_conflict
+from core.concurrency import show_both_versions
 from core.files import CHRONOLOGY_FILE_EXTENSIONS, attachment_response, verified_content_type
 from core.forms import add_service_errors, interface_language
 from inquiries.models import InformationRequest, Involvement
@@ -338,21 +338,12 @@ def _entry_form_page(
     information_request: InformationRequest,
     form: DraftEntryForm,
     draft: DraftEntry | None,
-    conflict: Any = None,
+    conflict_rows: Any = None,
 ) -> HttpResponse:
-    theirs = None
-    if conflict is not None:
-        content = information_request.involvement.review.method_version.data
-        values = conflict.values
-        theirs = [
-            {"label": _field_label(key), "value": values.get(key, "")}
-            for key in ("entry_ref", "date", "date_precision", "time", "event_type", "description", "source_document")
-        ]
-        theirs[4]["value"] = content.label("event_types", values.get("event_type", ""), interface_language())
     return render(
         request,
         "submissions/entry_form.html",
-        _base(information_request, form=form, draft=draft, theirs=theirs),
+        _base(information_request, form=form, draft=draft, conflict_rows=conflict_rows),
     )
 
 
@@ -378,7 +369,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = access.get_draft_for(request, pk)
     information_request = draft.request
     form = _entry_form(information_request, initial=DraftEntryForm.initial_from(draft.values, draft.revision))
-    conflict: Any = None
+    conflict_rows = None
     if request.method == "POST":
         form = _entry_form(information_request, request.POST)
         if form.is_valid():
@@ -394,11 +385,11 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if error.current is None:
                     messages.error(request, _("Someone else deleted this entry in the meantime. Nothing was saved."))
                     return redirect("submissions:entries", pk=information_request.pk)
-                conflict = error.current
-                show_conflict(
+                conflict_rows = show_both_versions(
                     form,
                     request,
-                    revision=conflict.revision,
+                    error,
+                    theirs=lambda current: DraftEntryForm.initial_from(current.values, current.revision),
                     message=_(
                         "Someone else changed this entry after you opened it. Nothing was saved: compare their "
                         "version below with yours and save again."
@@ -407,7 +398,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The entry was saved."))
                 return redirect("submissions:entries", pk=information_request.pk)
-    return _entry_form_page(request, information_request, form, draft, conflict)
+    return _entry_form_page(request, information_request, form, draft, conflict_rows)
 
 
 @login_required
@@ -436,10 +427,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     information_request = access.get_request_for(request, pk)
     may_submit = access.may_submit(request.user, information_request)
     current = services.report_for(information_request)
-    conflict = None
-    form = ReportForm(
-        initial={name: getattr(current, name) for name in services.REPORT_FIELDS} | {"revision": current.revision}
-    )
+    conflict_rows = None
+    form = ReportForm(initial=_report_initial(current))
     if request.method == "POST":
         if not may_submit:
             raise PermissionDenied
@@ -455,11 +444,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except services.EditConflict as error:
-                conflict = error.current
-                show_conflict(
+                conflict_rows = show_both_versions(
                     form,
                     request,
-                    revision=conflict.revision,
+                    error,
+                    theirs=_report_initial,
                     message=_(
                         "Someone else saved the agency report after you opened it. Nothing was saved: compare "
                         "their version below with yours and save again."
@@ -483,11 +472,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             report=current,
             form=form,
             may_submit=may_submit,
-            conflict=conflict,
+            conflict_rows=conflict_rows,
             fields=[(form[name].label, name) for name in services.REPORT_FIELDS],
             report_values=[(form[name].label, getattr(current, name)) for name in services.REPORT_FIELDS],
-            conflict_values=[(form[name].label, getattr(conflict, name)) for name in services.REPORT_FIELDS]
-            if conflict
-            else [],
         ),
     )
+
+
+def _report_initial(report: Any) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in services.REPORT_FIELDS} | {"revision": report.revision}

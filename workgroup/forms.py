@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from core.forms import DateField, interface_language
+from core.forms import DateField, RevisionField, interface_language
 from method.models import MethodVersion
 from reviews.models import Review
 
@@ -64,6 +64,7 @@ def model_choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
 
 
 class SeatForm(forms.Form):
+    revision = RevisionField()
     sector = forms.ChoiceField(label=_("Sector"), error_messages={"required": _("Choose the seat's sector.")})
     size = forms.IntegerField(
         label=_("Number of members"),
@@ -85,6 +86,7 @@ class SeatForm(forms.Form):
 
 
 class MemberForm(forms.Form):
+    revision = RevisionField()
     seat = SeatChoiceField(
         label=_("Seat"), queryset=Seat.objects.all(), error_messages={"required": _("Choose the seat.")}
     )
@@ -148,6 +150,7 @@ class MemberForm(forms.Form):
 
 
 class MemberEndForm(forms.Form):
+    revision = RevisionField()
     last_day = DateField(label=_("Last day"), error_messages={"required": _("Enter the member's last day.")})
 
 
@@ -202,6 +205,7 @@ class InvitationForm(forms.Form):
 
 
 class InvitationReplyForm(forms.Form):
+    revision = RevisionField()
     outcome = forms.ChoiceField(
         label=_("Answer"),
         widget=forms.RadioSelect,
@@ -305,6 +309,7 @@ class ScheduleForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    revision = RevisionField()
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -341,6 +346,7 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
+    revision = RevisionField()
     title = forms.CharField(
         label=_("Title"), max_length=300, widget=text_input(), error_messages={"required": _("Enter the title.")}
     )
@@ -392,9 +398,11 @@ class MaterialForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One radio group per member holding a seat on the meeting's day."""
+    """One radio group per member holding a seat on the meeting's day; the revision is the meeting's."""
 
-    def __init__(self, *args: Any, members: list[Membership], current: dict[int, str], **kwargs: Any):
+    revision = RevisionField()
+
+    def __init__(self, *args: Any, members: list[Membership], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.members = members
         for member in members:
@@ -402,9 +410,14 @@ class AttendanceForm(forms.Form):
                 label=f"{member.person_name} ({member.organisation})",
                 choices=Attendance.Mode.choices,
                 widget=forms.RadioSelect,
-                initial=current.get(member.pk),
                 required=False,
             )
+
+    @staticmethod
+    def initial_for(meeting: Any, members: list[Membership]) -> dict[str, Any]:
+        """The attendance as recorded for the meeting, in the form's terms."""
+        current = dict(meeting.attendance.values_list("membership_id", "mode"))
+        return {f"member_{member.pk}": current.get(member.pk) for member in members} | {"revision": meeting.revision}
 
     def modes(self) -> dict[int, str]:
         return {
@@ -415,6 +428,7 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    revision = RevisionField()
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -534,6 +548,7 @@ class FeedbackForm(forms.Form):
 
 
 class FeedbackResolveForm(forms.Form):
+    revision = RevisionField()
     status = forms.ChoiceField(label=_("Status"), choices=Feedback.Status.choices, widget=forms.RadioSelect)
     resolved_in = VersionChoiceField(
         label=_("Resolved in method version"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action, Purpose
+from core.concurrency import advance_revision
 from core.dates import format_date, today
 from core.files import KINDS, extension_of, upload_refusal
 
@@ -107,9 +108,12 @@ def _check_meeting(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "online_link")
 
 
-def meeting_save(*, data: dict[str, Any], acting_user: Any, meeting: Meeting | None = None) -> Meeting:
+def meeting_save(
+    *, data: dict[str, Any], acting_user: Any, meeting: Meeting | None = None, revision: int | None = None
+) -> Meeting:
     """Create or change a meeting (data: title, date, start_time, end_time, place, online_link,
-    materials_working_days). A change members were invited to goes out as a calendar update."""
+    materials_working_days). A change members were invited to goes out as a calendar update. A change
+    is refused (EditConflict) when someone saved the meeting since `revision` was read."""
     starts_at, ends_at = _check_meeting(data)
     values = {
         "title": (data.get("title") or "").strip(),
@@ -126,7 +130,8 @@ def meeting_save(*, data: dict[str, Any], acting_user: Any, meeting: Meeting | N
             meeting = Meeting.objects.create(**values)
             _audit(acting_user, Action.CREATE, meeting)
             return meeting
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        advance_revision(Meeting, pk=meeting.pk, revision=revision)
+        meeting = Meeting.objects.get(pk=meeting.pk)
         if meeting.is_cancelled:
             raise ValidationError({"date": [_("A cancelled meeting cannot be changed.")]})
         changed = [field for field, value in values.items() if getattr(meeting, field) != value]
@@ -136,7 +141,9 @@ def meeting_save(*, data: dict[str, Any], acting_user: Any, meeting: Meeting | N
         if calendar_change:
             meeting.sequence += 1
         meeting.save()
-        _audit(acting_user, Action.UPDATE, meeting, changed=changed, sequence=meeting.sequence)
+        _audit(
+            acting_user, Action.UPDATE, meeting, changed=changed, sequence=meeting.sequence, revision=meeting.revision
+        )
         if calendar_change:
             _queue_calendar(meeting, acting_user, ics.REQUEST)
     return meeting
@@ -178,16 +185,25 @@ def meeting_send_invitations(*, meeting: Meeting, acting_user: Any) -> list[Memb
     return members
 
 
-def meeting_cancel(*, meeting: Meeting, acting_user: Any) -> Meeting:
-    """Cancel a meeting; members who were invited get METHOD:CANCEL with the same UID."""
+def meeting_cancel(*, meeting: Meeting, revision: int | None, acting_user: Any) -> Meeting:
+    """Cancel a meeting; members who were invited get METHOD:CANCEL with the same UID. Refused
+    (EditConflict) when someone saved the meeting since `revision` was read."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        advance_revision(Meeting, pk=meeting.pk, revision=revision)
+        meeting = Meeting.objects.get(pk=meeting.pk)
         if meeting.is_cancelled:
             raise ValidationError({"meeting": [_("The meeting is already cancelled.")]})
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence", "updated_at"])
-        _audit(acting_user, Action.UPDATE, meeting, status="cancelled", sequence=meeting.sequence)
+        _audit(
+            acting_user,
+            Action.UPDATE,
+            meeting,
+            status="cancelled",
+            sequence=meeting.sequence,
+            revision=meeting.revision,
+        )
         if meeting.invitations_sent_at is not None:
             _queue_calendar(meeting, acting_user, ics.CANCEL)
     return meeting
@@ -222,10 +238,16 @@ def _refresh_conflicts(item: AgendaItem) -> list[Conflict]:
 
 
 def agenda_item_save(
-    *, meeting: Meeting, data: dict[str, Any], acting_user: Any, item: AgendaItem | None = None
+    *,
+    meeting: Meeting,
+    data: dict[str, Any],
+    acting_user: Any,
+    item: AgendaItem | None = None,
+    revision: int | None = None,
 ) -> AgendaItem:
     """Add or change an agenda item (data: title, description, review, organisations, position).
-    Members whose organisation was involved in the case are marked with a conflict and recused."""
+    Members whose organisation was involved in the case are marked with a conflict and recused.
+    A change is refused (EditConflict) when someone saved the item since `revision` was read."""
     errors: dict[str, list[str]] = {}
     for field in ("title", "description"):
         try:
@@ -248,6 +270,8 @@ def agenda_item_save(
             )
             action = Action.CREATE
         else:
+            advance_revision(AgendaItem, pk=item.pk, revision=revision)
+            item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
             item.title = data["title"].strip()
             item.description = data.get("description", "")
             item.review = data.get("review")
@@ -264,13 +288,16 @@ def agenda_item_save(
             meeting=meeting.pk,
             review=item.review_id,
             conflicts=[conflict.membership_id for conflict in conflicts],
+            revision=item.revision,
         )
     return item
 
 
-def agenda_item_delete(*, item: AgendaItem, acting_user: Any) -> None:
+def agenda_item_delete(*, item: AgendaItem, revision: int | None, acting_user: Any) -> None:
+    """Remove an agenda item, unless someone saved it since `revision` was read (EditConflict)."""
     with transaction.atomic():
-        _audit(acting_user, Action.DELETE, item, meeting=item.meeting_id)
+        advance_revision(AgendaItem, pk=item.pk, revision=revision)
+        _audit(acting_user, Action.DELETE, item, meeting=item.meeting_id, revision=revision)
         item.delete()
 
 
@@ -366,8 +393,11 @@ def materials_send(*, meeting_id: int) -> list[Material]:
 # Attendance, minutes, decisions and action items
 
 
-def attendance_record(*, meeting: Meeting, modes: dict[int, str], acting_user: Any) -> list[Attendance]:
-    """Attendance per member (membership id -> in_person / online / absent)."""
+def attendance_record(
+    *, meeting: Meeting, modes: dict[int, str], revision: int | None, acting_user: Any
+) -> list[Attendance]:
+    """Attendance per member (membership id -> in_person / online / absent). The attendance belongs to the
+    meeting's record: refused (EditConflict) when someone saved the meeting since `revision` was read."""
     allowed = {member.pk for member in meeting_members(meeting)}
     errors = [
         _("%(value)s is not a member of the group on the meeting's day.") % {"value": pk}
@@ -382,25 +412,35 @@ def attendance_record(*, meeting: Meeting, modes: dict[int, str], acting_user: A
     if errors:
         raise ValidationError({"attendance": errors})
     with transaction.atomic():
+        new_revision = advance_revision(Meeting, pk=meeting.pk, revision=revision)
         rows = []
         for membership_id, mode in modes.items():
             row, _created = Attendance.objects.update_or_create(
                 meeting=meeting, membership_id=membership_id, defaults={"mode": mode}
             )
             rows.append(row)
-        _audit(acting_user, Action.UPDATE, meeting, attendance={str(pk): mode for pk, mode in modes.items()})
+        _audit(
+            acting_user,
+            Action.UPDATE,
+            meeting,
+            attendance={str(pk): mode for pk, mode in modes.items()},
+            revision=new_revision,
+        )
     return rows
 
 
-def minutes_save(*, meeting: Meeting, minutes: str, acting_user: Any) -> Meeting:
+def minutes_save(*, meeting: Meeting, minutes: str, revision: int | None, acting_user: Any) -> Meeting:
+    """Save the minutes, if nobody saved the meeting since `revision` was read (else EditConflict)."""
     try:
         refuse_personal_codes(minutes)
     except ValidationError as error:
         raise ValidationError({"minutes": error.messages}) from None
     with transaction.atomic():
-        Meeting.objects.filter(pk=meeting.pk).update(minutes=minutes, updated_at=timezone.now())
+        meeting.revision = advance_revision(
+            Meeting, pk=meeting.pk, revision=revision, minutes=minutes, updated_at=timezone.now()
+        )
         meeting.minutes = minutes
-        _audit(acting_user, Action.UPDATE, meeting, minutes=True)
+        _audit(acting_user, Action.UPDATE, meeting, minutes=True, revision=meeting.revision)
     return meeting
 
 

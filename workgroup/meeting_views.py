@@ -9,16 +9,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import STALE_ACTION, EditConflict, show_both_versions, show_conflict
 from core.dates import today
 from core.files import attachment_response
-from core.forms import add_service_errors
+from core.forms import RevisionForm, add_service_errors, posted_revision
 
 from . import access, content, ics, mail, meeting_services
 from .forms import (
@@ -117,6 +118,7 @@ def _meeting_initial(meeting: Meeting | None) -> dict[str, Any]:
         "place": meeting.place,
         "online_link": meeting.online_link,
         "materials_working_days": meeting.materials_working_days,
+        "revision": meeting.revision,
     }
 
 
@@ -142,9 +144,17 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MeetingForm(request.POST or None, initial=_meeting_initial(meeting))
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meeting_services.meeting_save(data=form.cleaned_data, acting_user=request.user, meeting=meeting)
+            meeting = meeting_services.meeting_save(
+                data=form.cleaned_data,
+                acting_user=request.user,
+                meeting=meeting,
+                revision=form.cleaned_data["revision"],
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_meeting_initial)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -160,6 +170,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_("When the calendar invitation has gone out, the members get an update of the same calendar entry."),
         submit=_("Save"),
         cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
+        conflict_rows=conflict_rows,
     )
 
 
@@ -195,15 +206,25 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    if request.method == "POST":
+    form = RevisionForm(request.POST or None, initial={"revision": meeting.revision})
+    if request.method == "POST" and form.is_valid():
         try:
-            meeting_services.meeting_cancel(meeting=meeting, acting_user=request.user)
+            meeting_services.meeting_cancel(
+                meeting=meeting, revision=form.cleaned_data["revision"], acting_user=request.user
+            )
+        except EditConflict as conflict:
+            if conflict.current is None:
+                raise Http404 from None
+            # The page again, showing the meeting as it is now: cancelling it is then a deliberate choice.
+            meeting = conflict.current
+            show_conflict(form, request, revision=meeting.revision, message=str(STALE_ACTION))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect("workgroup:meeting_detail", pk=pk)
         else:
             messages.success(request, _("The meeting was cancelled."))
-        return redirect("workgroup:meeting_detail", pk=pk)
-    return render(request, "workgroup/meeting_cancel.html", {"meeting": meeting})
+            return redirect("workgroup:meeting_detail", pk=pk)
+    return render(request, "workgroup/meeting_cancel.html", {"meeting": meeting, "form": form})
 
 
 @access.manager_required
@@ -262,19 +283,19 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    initial = {
-        "title": item.title,
-        "description": item.description,
-        "review": item.review,
-        "organisations": list(item.organisations.all()),
-        "position": item.position,
-    }
-    form = AgendaItemForm(request.POST or None, initial=initial, user=request.user)
+    form = AgendaItemForm(request.POST or None, initial=_agenda_item_initial(item), user=request.user)
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
             meeting_services.agenda_item_save(
-                meeting=item.meeting, data=form.cleaned_data, acting_user=request.user, item=item
+                meeting=item.meeting,
+                data=form.cleaned_data,
+                acting_user=request.user,
+                item=item,
+                revision=form.cleaned_data["revision"],
             )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_agenda_item_initial)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -286,7 +307,19 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Change the agenda item"),
         submit=_("Save"),
         cancel_url=reverse("workgroup:meeting_detail", args=[item.meeting_id]),
+        conflict_rows=conflict_rows,
     )
+
+
+def _agenda_item_initial(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "description": item.description,
+        "review": item.review,
+        "organisations": list(item.organisations.all()),
+        "position": item.position,
+        "revision": item.revision,
+    }
 
 
 @access.manager_required
@@ -294,8 +327,13 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=pk)
     meeting_id = item.meeting_id
-    meeting_services.agenda_item_delete(item=item, acting_user=request.user)
-    messages.success(request, _("The agenda item was removed."))
+    try:
+        meeting_services.agenda_item_delete(item=item, revision=posted_revision(request.POST), acting_user=request.user)
+    except EditConflict:
+        # The meeting page shows the item as it is now.
+        messages.error(request, STALE_ACTION)
+    else:
+        messages.success(request, _("The agenda item was removed."))
     return redirect("workgroup:meeting_detail", pk=meeting_id)
 
 
@@ -356,11 +394,18 @@ def material_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     members = meeting_services.meeting_members(meeting)
-    current = dict(meeting.attendance.values_list("membership_id", "mode"))
-    form = AttendanceForm(request.POST or None, members=members, current=current)
+    form = AttendanceForm(request.POST or None, members=members, initial=AttendanceForm.initial_for(meeting, members))
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            meeting_services.attendance_record(meeting=meeting, modes=form.modes(), acting_user=request.user)
+            meeting_services.attendance_record(
+                meeting=meeting, modes=form.modes(), revision=form.cleaned_data["revision"], acting_user=request.user
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(
+                form, request, conflict, theirs=lambda current: AttendanceForm.initial_for(current, members)
+            )
+            access.audit_read(request, meeting, object_ids=[m.pk for m in members], detail={"page": "attendance"})
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -375,14 +420,20 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         intro=None if members else _("No member holds a seat on the meeting's day."),
         submit=_("Save the attendance"),
         cancel_url=reverse("workgroup:meeting_detail", args=[pk]),
+        conflict_rows=conflict_rows,
     )
 
 
-def _minutes_page(request: HttpRequest, meeting: Meeting, **forms: Form) -> HttpResponse:
+def _minutes_initial(meeting: Meeting) -> dict[str, Any]:
+    return {"minutes": meeting.minutes, "revision": meeting.revision}
+
+
+def _minutes_page(request: HttpRequest, meeting: Meeting, conflict_rows: Any = None, **forms: Form) -> HttpResponse:
     members = meeting_services.meeting_members(meeting)
     context = {
         "meeting": meeting,
-        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        "conflict_rows": conflict_rows,
+        "minutes_form": forms.get("minutes_form") or MinutesForm(initial=_minutes_initial(meeting)),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "action_form": forms.get("action_form") or ActionItemForm(members=members),
         "decisions": list(meeting.decisions.all()),
@@ -397,17 +448,24 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     if request.method == "POST":
         form = MinutesForm(request.POST)
+        conflict_rows = None
         if form.is_valid():
             try:
                 meeting_services.minutes_save(
-                    meeting=meeting, minutes=form.cleaned_data["minutes"], acting_user=request.user
+                    meeting=meeting,
+                    minutes=form.cleaned_data["minutes"],
+                    revision=form.cleaned_data["revision"],
+                    acting_user=request.user,
                 )
+            except EditConflict as conflict:
+                conflict_rows = show_both_versions(form, request, conflict, theirs=_minutes_initial)
+                access.audit_read(request, conflict.current, detail={"page": "minutes"})
             except ValidationError as error:
                 add_service_errors(error, form)
             else:
                 messages.success(request, _("The minutes were saved."))
                 return redirect("workgroup:minutes", pk=pk)
-        return _minutes_page(request, meeting, minutes_form=form)
+        return _minutes_page(request, meeting, conflict_rows=conflict_rows, minutes_form=form)
     access.audit_read(request, meeting, detail={"page": "minutes"})
     return _minutes_page(request, meeting)
 

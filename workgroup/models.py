@@ -35,6 +35,8 @@ class Seat(models.Model):
     sector = models.CharField(_("sector"), max_length=60, unique=True)
     size = models.PositiveSmallIntegerField(_("number of members"), default=1)
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,6 +100,8 @@ class Membership(models.Model):
     invitation = models.ForeignKey(
         "Invitation", verbose_name=_("invitation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -169,6 +173,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="forwards",
     )
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -218,6 +224,8 @@ class Meeting(models.Model):
         _("materials sent this many working days before"), default=DEFAULT_MATERIALS_WORKING_DAYS
     )
     minutes = models.TextField(_("minutes"), max_length=50000, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -276,6 +284,8 @@ class AgendaItem(models.Model):
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("organisations involved in the case"), blank=True, related_name="+"
     )
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -522,6 +532,8 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: a save names the revision it started from (core.concurrency).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action, Purpose
+from core.concurrency import advance_revision
 from core.dates import format_date, today
 
 from . import content, mail
@@ -50,8 +51,9 @@ def _check_email(errors: dict[str, list[str]], field: str, value: str, *, requir
 # Seats
 
 
-def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = None) -> Seat:
-    """Create a seat for a sector (or change one) with the number of members it should have."""
+def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = None, revision: int | None = None) -> Seat:
+    """Create a seat for a sector (or change one, if nobody saved it since `revision` was read; else
+    EditConflict) with the number of members it should have."""
     sector, size = data["sector"], int(data["size"])
     errors: dict[str, list[str]] = {}
     if sector not in {code for code, _label in content.seat_sectors("et")}:
@@ -62,7 +64,8 @@ def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = Non
         errors["size"] = [_("A seat has at least one member.")]
     with transaction.atomic():
         if seat is not None:
-            seat = Seat.objects.select_for_update().get(pk=seat.pk)
+            advance_revision(Seat, pk=seat.pk, revision=revision)
+            seat = Seat.objects.get(pk=seat.pk)
             held = seat.memberships.occupying(today()).count()
             if size < held:
                 errors.setdefault("size", []).append(
@@ -82,7 +85,7 @@ def seat_save(*, data: dict[str, Any], acting_user: Any, seat: Seat | None = Non
             seat.sector, seat.size, seat.notes = sector, size, data.get("notes", "")
             seat.save(update_fields=["sector", "size", "notes"])
             action = Action.UPDATE
-        _audit(acting_user, action, seat, sector=sector, size=size)
+        _audit(acting_user, action, seat, sector=sector, size=size, revision=seat.revision)
     return seat
 
 
@@ -168,21 +171,28 @@ def membership_add(*, data: dict[str, Any], acting_user: Any) -> Membership:
         return _create_member(data=data, acting_user=acting_user)
 
 
-def membership_update(*, membership: Membership, data: dict[str, Any], acting_user: Any) -> Membership:
+def membership_update(
+    *, membership: Membership, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> Membership:
+    """Change a member, if nobody saved them since `revision` was read (else EditConflict)."""
     with transaction.atomic():
         seat = Seat.objects.select_for_update().get(pk=data["seat"].pk)
+        advance_revision(Membership, pk=membership.pk, revision=revision)
         _check_member(data, seat=seat, exclude=membership.pk)
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = Membership.objects.get(pk=membership.pk)
         membership.seat = seat
         for field in MEMBER_FIELDS:
             setattr(membership, field, data.get(field))
         membership.save(update_fields=["seat", *MEMBER_FIELDS])
-        _audit(acting_user, Action.UPDATE, membership, seat=seat.sector)
+        _audit(acting_user, Action.UPDATE, membership, seat=seat.sector, revision=membership.revision)
     return membership
 
 
-def membership_end(*, membership: Membership, last_day: dt.date | None, acting_user: Any) -> Membership:
-    """The member leaves: `last_day` is their last day, and the seat is vacant from the day after."""
+def membership_end(
+    *, membership: Membership, last_day: dt.date | None, revision: int | None, acting_user: Any
+) -> Membership:
+    """The member leaves: `last_day` is their last day, and the seat is vacant from the day after. Refused
+    (EditConflict) when someone saved the member since `revision` was read."""
     if last_day is None:
         raise ValidationError({"last_day": [_("Enter the member's last day.")]})
     if last_day < membership.term_start:
@@ -195,11 +205,12 @@ def membership_end(*, membership: Membership, last_day: dt.date | None, acting_u
             }
         )
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        advance_revision(Membership, pk=membership.pk, revision=revision)
+        membership = Membership.objects.get(pk=membership.pk)
         membership.term_end = last_day
         membership.status = Membership.Status.LEFT
         membership.save(update_fields=["term_end", "status"])
-        _audit(acting_user, Action.UPDATE, membership, left=last_day.isoformat())
+        _audit(acting_user, Action.UPDATE, membership, left=last_day.isoformat(), revision=membership.revision)
     return membership
 
 
@@ -271,13 +282,17 @@ def invitation_send(*, data: dict[str, Any], acting_user: Any) -> Invitation:
         return _send_invitation(data=data, acting_user=acting_user)
 
 
-def invitation_reply(*, invitation: Invitation, outcome: str, data: dict[str, Any], acting_user: Any) -> Invitation:
+def invitation_reply(
+    *, invitation: Invitation, outcome: str, data: dict[str, Any], revision: int | None, acting_user: Any
+) -> Invitation:
     """Record the answer to a letter: accepted (data names the member who joins the seat), declined, or
-    forwarded (data names the person; a new letter goes to them)."""
+    forwarded (data names the person; a new letter goes to them). Refused (EditConflict) when someone
+    changed the letter's record since `revision` was read."""
     if outcome not in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED, Invitation.Status.FORWARDED):
         raise ValidationError({"outcome": [_("Choose the answer: accepted, declined or forwarded.")]})
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("seat").get(pk=invitation.pk)
+        advance_revision(Invitation, pk=invitation.pk, revision=revision)
+        invitation = Invitation.objects.select_related("seat").get(pk=invitation.pk)
         if invitation.status != Invitation.Status.SENT:
             raise ValidationError(
                 {
@@ -413,8 +428,11 @@ def feedback_add(*, pilot: Pilot, data: dict[str, Any], acting_user: Any) -> Fee
     return feedback
 
 
-def feedback_resolve(*, feedback: Feedback, status: str, resolved_in: Any, note: str, acting_user: Any) -> Feedback:
-    """Track feedback to the method version that resolves it (or record that it is not taken up)."""
+def feedback_resolve(
+    *, feedback: Feedback, status: str, resolved_in: Any, note: str, revision: int | None, acting_user: Any
+) -> Feedback:
+    """Track feedback to the method version that resolves it (or record that it is not taken up), if
+    nobody changed it since `revision` was read (else EditConflict)."""
     errors: dict[str, list[str]] = {}
     if status not in (Feedback.Status.RESOLVED, Feedback.Status.DECLINED, Feedback.Status.OPEN):
         errors["status"] = [_("Choose resolved, not taken up or open.")]
@@ -431,7 +449,8 @@ def feedback_resolve(*, feedback: Feedback, status: str, resolved_in: Any, note:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        advance_revision(Feedback, pk=feedback.pk, revision=revision)
+        feedback = Feedback.objects.get(pk=feedback.pk)
         feedback.status = status
         feedback.resolved_in = resolved_in if status == Feedback.Status.RESOLVED else None
         feedback.resolution_note = note or ""
@@ -445,5 +464,6 @@ def feedback_resolve(*, feedback: Feedback, status: str, resolved_in: Any, note:
             feedback,
             status=status,
             resolved_in=getattr(resolved_in, "number", None),
+            revision=feedback.revision,
         )
     return feedback

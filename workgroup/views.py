@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.concurrency import EditConflict, show_both_versions
 from core.dates import today
 from core.forms import add_service_errors
 
@@ -54,7 +55,9 @@ def form_page(
 ) -> HttpResponse:
     """A page with one form; `groups` puts the named fields under their own headings."""
     sections = (
-        [(heading, [form[name] for name in names]) for heading, names in groups] if groups else [(None, list(form))]
+        [(heading, [form[name] for name in names]) for heading, names in groups]
+        if groups
+        else [(None, form.visible_fields())]
     )
     return render(
         request,
@@ -139,10 +142,15 @@ def seat_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
     seat = get_object_or_404(Seat, pk=pk)
-    form = SeatForm(request.POST or None, initial={"sector": seat.sector, "size": seat.size, "notes": seat.notes})
+    form = SeatForm(request.POST or None, initial=_seat_initial(seat))
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.seat_save(data=form.cleaned_data, acting_user=request.user, seat=seat)
+            services.seat_save(
+                data=form.cleaned_data, acting_user=request.user, seat=seat, revision=form.cleaned_data["revision"]
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_seat_initial)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -154,7 +162,12 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Change the seat"),
         submit=_("Save"),
         cancel_url=reverse("workgroup:seat_detail", args=[pk]),
+        conflict_rows=conflict_rows,
     )
+
+
+def _seat_initial(seat: Seat) -> dict[str, Any]:
+    return {"sector": seat.sector, "size": seat.size, "notes": seat.notes, "revision": seat.revision}
 
 
 @access.manager_required
@@ -215,12 +228,19 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Membership, pk=pk)
-    initial = {field: getattr(member, field) for field in services.MEMBER_FIELDS}
-    initial["seat"] = member.seat
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, initial=_member_initial(member))
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=member, data=_member_data(form), acting_user=request.user)
+            services.membership_update(
+                membership=member,
+                data=_member_data(form),
+                revision=form.cleaned_data["revision"],
+                acting_user=request.user,
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_member_initial)
+            access.audit_read(request, conflict.current)  # the page shows the member as saved now
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -234,17 +254,36 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Change the member"),
         submit=_("Save"),
         cancel_url=reverse("workgroup:seat_detail", args=[member.seat_id]),
+        conflict_rows=conflict_rows,
     )
+
+
+def _member_initial(member: Membership) -> dict[str, Any]:
+    initial = {field: getattr(member, field) for field in services.MEMBER_FIELDS}
+    return initial | {"seat": member.seat, "revision": member.revision}
 
 
 @access.manager_required
 @require_http_methods(["GET", "POST"])
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Membership.objects.select_related("seat"), pk=pk)
-    form = MemberEndForm(request.POST or None, initial={"last_day": member.term_end or today()})
+    form = MemberEndForm(
+        request.POST or None, initial={"last_day": member.term_end or today(), "revision": member.revision}
+    )
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_end(membership=member, last_day=form.cleaned_data["last_day"], acting_user=request.user)
+            services.membership_end(
+                membership=member,
+                last_day=form.cleaned_data["last_day"],
+                revision=form.cleaned_data["revision"],
+                acting_user=request.user,
+            )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(
+                form, request, conflict, theirs=lambda current: {"last_day": current.term_end}
+            )
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -259,6 +298,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_("The last day is the member's last day in the group; the seat is vacant from the next day."),
         submit=_("Record the last day"),
         cancel_url=reverse("workgroup:seat_detail", args=[member.seat_id]),
+        conflict_rows=conflict_rows,
     )
 
 
@@ -362,14 +402,25 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
         "email": invitation.cc_email,
         "term_start": today(),
         "forward_reply_by": max(invitation.reply_by, today()),
+        "revision": invitation.revision,
     }
     form = InvitationReplyForm(request.POST or None, initial=initial, seat=invitation.seat)
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.invitation_reply(
-                invitation=invitation, outcome=data["outcome"], data=data, acting_user=request.user
+                invitation=invitation,
+                outcome=data["outcome"],
+                data=data,
+                revision=data["revision"],
+                acting_user=request.user,
             )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(
+                form, request, conflict, theirs=_reply_recorded, fields=["outcome", "replied_on", "reply_note"]
+            )
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -384,6 +435,7 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
         intro=invitation.subject,
         submit=_("Record the answer"),
         cancel_url=reverse("workgroup:invitation_detail", args=[pk]),
+        conflict_rows=conflict_rows,
         groups=[
             (None, ["outcome", "replied_on", "reply_note"]),
             (
@@ -396,6 +448,16 @@ def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ],
     )
+
+
+def _reply_recorded(invitation: Invitation) -> dict[str, Any]:
+    """The answer as recorded now, in the reply form's terms (no answer: the letter still waits)."""
+    answered = invitation.status != Invitation.Status.SENT
+    return {
+        "outcome": invitation.status if answered else None,
+        "replied_on": invitation.replied_on,
+        "reply_note": invitation.reply_note,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,10 +537,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Feedback.objects.select_related("pilot__method_version"), pk=pk)
-    form = FeedbackResolveForm(
-        request.POST or None,
-        initial={"status": item.status, "resolved_in": item.resolved_in, "note": item.resolution_note},
-    )
+    form = FeedbackResolveForm(request.POST or None, initial=_feedback_initial(item))
+    conflict_rows = None
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_resolve(
@@ -486,8 +546,12 @@ def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 resolved_in=form.cleaned_data["resolved_in"],
                 note=form.cleaned_data["note"],
+                revision=form.cleaned_data["revision"],
                 acting_user=request.user,
             )
+        except EditConflict as conflict:
+            conflict_rows = show_both_versions(form, request, conflict, theirs=_feedback_initial)
+            access.audit_read(request, conflict.current)
         except ValidationError as error:
             add_service_errors(error, form)
         else:
@@ -502,4 +566,14 @@ def feedback_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         intro=item.text,
         submit=_("Save"),
         cancel_url=reverse("workgroup:feedback"),
+        conflict_rows=conflict_rows,
     )
+
+
+def _feedback_initial(item: Feedback) -> dict[str, Any]:
+    return {
+        "status": item.status,
+        "resolved_in": item.resolved_in,
+        "note": item.resolution_note,
+        "revision": item.revision,
+    }

@@ -102,13 +102,17 @@ def test_administrator_edits_an_organisation_and_the_change_is_audited(people, l
         "sector": "education",
         "email": "uus@naidiskool.example",
         "region": organisation.region,
+        "revision": organisation.revision,
     }
     response = login(people["haldur"]).post(reverse("accounts:organisation_edit", args=[organisation.pk]), data)
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.email == "uus@naidiskool.example"
     event = AuditEvent.objects.get(action=Action.UPDATE, object_type="accounts.organisation")
-    assert event.detail == {"changes": {"email": ["kool@naidiskool.example", "uus@naidiskool.example"]}}
+    assert event.detail == {
+        "changes": {"email": ["kool@naidiskool.example", "uus@naidiskool.example"]},
+        "revision": 1,
+    }
 
 
 def test_duplicate_registry_code_is_refused_with_a_clear_message(people, login):
@@ -139,7 +143,15 @@ def test_editing_keeps_a_sector_the_current_method_no_longer_lists(people, login
     url = reverse("accounts:organisation_edit", args=[organisation.pk])
     assert '<option value="retired_sector" selected>' in client.get(url).content.decode()
     response = client.post(
-        url, {"name": "Vana sektor", "registry_code": "", "email": "", "region": "", "sector": "retired_sector"}
+        url,
+        {
+            "name": "Vana sektor",
+            "registry_code": "",
+            "email": "",
+            "region": "",
+            "sector": "retired_sector",
+            "revision": "0",
+        },
     )
     assert response.status_code == 302
 

@@ -132,6 +132,7 @@ def test_administrator_edits_roles_and_deactivates_an_account(people, login):
             "personal_code": person.personal_code,
             "organisation": person.organisation_id,
             "roles": [SystemRole.AUDITOR],
+            "revision": person.revision,
         },
     )
     assert response.status_code == 302
@@ -144,6 +145,7 @@ def test_administrator_edits_roles_and_deactivates_an_account(people, login):
         "changes": {"is_active": [True, False]},
         "roles_added": ["auditor"],
         "roles_removed": ["method_editor"],
+        "revision": 1,
     }
 
 

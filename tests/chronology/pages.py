@@ -56,7 +56,9 @@ def bulk_chronology(world: access_world.World, count: int) -> None:
         )
     links = list(DuplicateLink.objects.filter(review=world.review, status=DuplicateLink.Status.SUGGESTED))
     for link in links[::3]:
-        duplicate_decide(link=link, decision="confirm", note="", acting_user=world.people["analyytik"])
+        duplicate_decide(
+            link=link, decision="confirm", note="", revision=link.revision, acting_user=world.people["analyytik"]
+        )
     rows = list(ChronologyEntry.objects.filter(review=world.review, organisation="VALD-LK", is_active=True)[::7])
     for first, second in zip(rows[::2], rows[1::2], strict=False):
         dispute_create(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from chronology.models import ChronologyEntry, DuplicateLink
 from tests.chronology.pages import entry_of, world_fixture  # noqa: F401 (fixture)
+from tests.concurrency import page_form
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_the_reason_follows_the_readers_language_not_the_submitters(world, login
 
 def test_confirming_merges_the_second_into_the_first_keeping_both_sources(world, login, link):
     client = login(world.people["analyytik"])
-    response = client.post(decide_url(link), {"decision": "confirm", "note": "Ühine kodukülastus."})
+    response = client.post(decide_url(link), {"decision": "confirm", "note": "Ühine kodukülastus.", "revision": "0"})
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.status == DuplicateLink.Status.CONFIRMED
@@ -71,7 +72,7 @@ def test_confirming_merges_the_second_into_the_first_keeping_both_sources(world,
 
 def test_rejecting_keeps_both_entries_apart(world, login, link):
     client = login(world.people["koordinaator"])
-    client.post(decide_url(link), {"decision": "reject", "note": "Eri päevad tegelikult."})
+    client.post(decide_url(link), {"decision": "reject", "note": "Eri päevad tegelikult.", "revision": "0"})
     link.refresh_from_db()
     assert link.status == DuplicateLink.Status.REJECTED
     assert not ChronologyEntry.objects.filter(review=world.review, merged_into__isnull=False).exists()
@@ -81,8 +82,8 @@ def test_rejecting_keeps_both_entries_apart(world, login, link):
 
 def test_undoing_a_merge_separates_the_entries_and_suggests_the_pair_again(world, login, link):
     client = login(world.people["analyytik"])
-    client.post(decide_url(link), {"decision": "confirm"})
-    response = client.post(decide_url(link), {"decision": "undo"})
+    client.post(decide_url(link), {"decision": "confirm", "revision": "0"})
+    response = client.post(decide_url(link), {"decision": "undo", "revision": "1"})
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.status == DuplicateLink.Status.SUGGESTED
@@ -99,8 +100,8 @@ def test_undoing_a_merge_separates_the_entries_and_suggests_the_pair_again(world
 
 def test_a_decided_pair_cannot_be_decided_again_without_undoing(world, login, link):
     client = login(world.people["analyytik"])
-    client.post(decide_url(link), {"decision": "reject"})
-    response = client.post(decide_url(link), {"decision": "confirm"}, follow=True)
+    client.post(decide_url(link), {"decision": "reject", "revision": "0"})
+    response = client.post(decide_url(link), {"decision": "confirm", "revision": "1"}, follow=True)
     assert "Someone has already decided on these entries" in response.content.decode()
     link.refresh_from_db()
     assert link.status == DuplicateLink.Status.REJECTED
@@ -109,7 +110,8 @@ def test_a_decided_pair_cannot_be_decided_again_without_undoing(world, login, li
 
 def test_undo_without_a_decision_and_an_empty_decision_are_refused(world, login, link):
     client = login(world.people["analyytik"])
-    assert "nothing to undo" in client.post(decide_url(link), {"decision": "undo"}, follow=True).content.decode()
+    undone = client.post(decide_url(link), {"decision": "undo", "revision": "0"}, follow=True)
+    assert "nothing to undo" in undone.content.decode()
     assert (
         "Choose whether the entries record the same event"
         in client.post(decide_url(link), {}, follow=True).content.decode()
@@ -123,5 +125,25 @@ def test_people_without_a_role_in_the_review_cannot_see_or_decide_duplicates(wor
     client = login(world.people[persona])
     assert client.get(list_url(world)).status_code == 404
     assert client.post(decide_url(link), {"decision": "confirm"}).status_code == 404
+    link.refresh_from_db()
+    assert link.status == DuplicateLink.Status.SUGGESTED
+
+
+def test_an_undo_from_a_page_shown_before_a_later_decision_is_refused(world, login, link):
+    """One reviewer merges, undoes and then rejects the pair; another, on a page showing the merge, would
+    undo the rejection without ever having seen it."""
+    first, second = login(world.people["analyytik"]), login(world.people["koordinaator"])
+    first.post(decide_url(link), {"decision": "confirm", "revision": "0"})
+    decided = page_form(second.get(list_url(world, decided=True)), action=decide_url(link))
+    first.post(decide_url(link), {"decision": "undo", "revision": "1"})
+    first.post(decide_url(link), {"decision": "reject", "note": "Eri päevad.", "revision": "2"})
+    refused = second.post(decide_url(link), {**decided, "decision": "undo"}, follow=True)
+    link.refresh_from_db()
+    assert (link.status, link.note, link.revision) == (DuplicateLink.Status.REJECTED, "Eri päevad.", 3)
+    page = refused.content.decode()
+    assert 'role="alert"' in page and "Someone else changed this after you opened the page" in page
+    assert "Eri päevad." in page  # the decided list shows the rejection as it is now
+    again = page_form(refused, action=decide_url(link))
+    assert second.post(decide_url(link), {**again, "decision": "undo"}).status_code == 302
     link.refresh_from_db()
     assert link.status == DuplicateLink.Status.SUGGESTED

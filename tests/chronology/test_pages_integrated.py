@@ -150,7 +150,8 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(world, login):
 
 def test_merged_entry_is_one_row_showing_both_sources_and_found_by_either_organisation(world, login):
     link = DuplicateLink.objects.get(review=world.review)
-    duplicate_decide(link=link, decision="confirm", note="", acting_user=world.people["analyytik"])
+    analyst = world.people["analyytik"]
+    duplicate_decide(link=link, decision="confirm", note="", revision=link.revision, acting_user=analyst)
     client = login(world.people["analyytik"])
     response = client.get(url(world))
     assert len(response.context["rows"]) == 20

@@ -61,7 +61,7 @@ def test_a_contact_entered_before_sending_gets_the_letter_when_it_is_sent(
         invite(people, login, draft)
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_send(information_request=draft, acting_user=people["koordinaator"])
+        services.request_send(information_request=draft, revision=draft.revision, acting_user=people["koordinaator"])
     assert mail.outbox[0].to == ["info@lastehaigla.example", "anne@naidisvald.example"]
 
 

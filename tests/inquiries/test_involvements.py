@@ -50,7 +50,7 @@ def test_coordinator_changes_an_involvement(people, login, inquiries):
     url = reverse("inquiries:involvement_edit", kwargs={"pk": involvement.pk})
     client = login(people["koordinaator"])
     assert client.get(url).status_code == 200
-    data = form_data(organisation=str(involvement.organisation_id), code="VALD-LK-2")
+    data = form_data(organisation=str(involvement.organisation_id), code="VALD-LK-2", revision="0")
     assert client.post(url, data).status_code == 302
     involvement.refresh_from_db()
     assert involvement.code == "VALD-LK-2" and involvement.contact_name == "Kati Kool"

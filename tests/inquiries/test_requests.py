@@ -49,9 +49,9 @@ def test_coordinator_edits_the_letter_and_sends_it(people, login, inquiries, dja
     client = login(people["koordinaator"])
     edit = reverse("inquiries:request_edit", kwargs={"pk": draft.pk})
     letter = draft.letter.replace("Lugupeetud", "Hea")
-    assert client.post(edit, {"subject": draft.subject, "letter": letter}).status_code == 302
+    assert client.post(edit, {"subject": draft.subject, "letter": letter, "revision": "0"}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("inquiries:request_send", kwargs={"pk": draft.pk}))
+        response = client.post(reverse("inquiries:request_send", kwargs={"pk": draft.pk}), {"revision": "1"})
     assert response.status_code == 302 and response["Location"] == detail_url(draft)
     draft.refresh_from_db()
     assert draft.sent_at is not None and draft.status() == RequestStatus.SENT
@@ -68,7 +68,7 @@ def test_coordinator_edits_the_letter_and_sends_it(people, login, inquiries, dja
     # A sent letter can no longer be changed or sent again.
     assert client.get(edit)["Location"] == detail_url(draft)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("inquiries:request_send", kwargs={"pk": draft.pk}))
+        client.post(reverse("inquiries:request_send", kwargs={"pk": draft.pk}), {"revision": "2"})
     assert len(mail.outbox) == 1
 
 
@@ -76,14 +76,14 @@ def test_link_uses_the_site_url_setting(settings, people, inquiries, django_capt
     settings.SITE_URL = "https://tagasivaade.example"
     draft = inquiries["draft_request"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_send(information_request=draft, acting_user=people["koordinaator"])
+        services.request_send(information_request=draft, revision=draft.revision, acting_user=people["koordinaator"])
     assert f"https://tagasivaade.example/reviews/requests/{draft.pk}/" in mail.outbox[0].body
 
 
 def test_no_e_mail_leaves_when_sending_fails(people, inquiries, django_capture_on_commit_callbacks):
     sent = inquiries["sent_request"]
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception, match="already been sent"):
-        services.request_send(information_request=sent, acting_user=people["koordinaator"])
+        services.request_send(information_request=sent, revision=sent.revision, acting_user=people["koordinaator"])
     assert mail.outbox == []
 
 

@@ -72,7 +72,14 @@ def test_a_concurrent_save_is_refused_and_nothing_is_overwritten(people, login):
     response = first.post(url, started_from)
 
     assert response.status_code == 409
-    assert "Someone else saved this notification after you opened it" in response.content.decode()
+    page = response.content.decode()
+    assert "Someone else saved this notification after you opened it" in page
+    rows = {row.label: row for row in response.context["conflict_rows"]}
+    assert (rows["Short summary"].theirs, rows["Short summary"].yours) == (
+        "Second person's change",
+        "First person's change",
+    )
+    assert 'name="revision" value="2"' in page
     notification.refresh_from_db()
     assert notification.summary == "Second person's change"
     assert notification.revision == 2
@@ -139,13 +146,16 @@ def test_coordinator_changes_the_confidential_part(people, login):
     client = english(login(people["koordinaator"]))
     url = reverse("notifications:confidential", kwargs={"pk": notification.pk})
 
-    bad = client.post(url, {"identity-personal_code": "38001085719", "identity-name": ""})
+    bad = client.post(url, {"identity-personal_code": "38001085719", "identity-name": "", "identity-revision": "0"})
     assert "not a valid Estonian personal identification code" in bad.content.decode()
     assert not ChildIdentity.objects.exists()
 
-    assert client.post(url, {"identity-personal_code": CHILD_CODE, "identity-name": ""}).status_code == 302
+    saved = client.post(url, {"identity-personal_code": CHILD_CODE, "identity-name": "", "identity-revision": "0"})
+    assert saved.status_code == 302
     assert ChildIdentity.objects.get().personal_code == CHILD_CODE
     assert AuditEvent.objects.filter(action=Action.UPDATE, detail__part="confidential").count() == 1
 
-    client.post(url, {"identity-personal_code": "", "identity-name": ""})
-    assert not ChildIdentity.objects.exists()
+    # Removing empties the part (no code, no name) and keeps its revision.
+    client.post(url, {"identity-personal_code": "", "identity-name": "", "identity-revision": "1"})
+    identity = ChildIdentity.objects.get()
+    assert (identity.personal_code, identity.name, identity.revision) == ("", "", 2)

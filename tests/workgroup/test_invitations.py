@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from audit.models import Action, AuditEvent, Purpose
+from core.concurrency import EditConflict
 from core.dates import today
 from workgroup.content import group_settings
 from workgroup.letters import coming_meeting_dates, membership_letter
@@ -179,7 +180,9 @@ def test_an_unanswered_letter_past_its_reply_by_date_shows_overdue(group, people
     assert "Overdue: reply was due" in client.get(reverse("workgroup:home")).content.decode()
     detail = client.get(reverse("workgroup:invitation_detail", args=[waiting.pk])).content.decode()
     assert "No answer was recorded by the reply-by date" in detail
-    invitation_reply(invitation=waiting, outcome="declined", data={}, acting_user=people["koordinaator"])
+    invitation_reply(
+        invitation=waiting, outcome="declined", data={}, revision=waiting.revision, acting_user=people["koordinaator"]
+    )
     waiting.refresh_from_db()
     assert not waiting.is_overdue()
 
@@ -189,6 +192,7 @@ def test_an_accepted_letter_puts_the_person_in_the_seat(group, municipality, peo
     response = login(people["koordinaator"]).post(
         reverse("workgroup:invitation_reply", args=[waiting.pk]),
         {
+            "revision": waiting.revision,
             "outcome": "accepted",
             "replied_on": today().strftime("%d.%m.%Y"),
             "person_name": "Mari Lastekaitse",
@@ -234,6 +238,7 @@ def test_an_acceptance_into_a_full_seat_is_refused_and_the_letter_still_waits(gr
                 "sector": "police",
                 "term_start": today(),
             },
+            revision=letter.revision,
             acting_user=people["koordinaator"],
         )
     assert "seat" in error.value.message_dict
@@ -249,6 +254,7 @@ def test_a_forwarded_letter_sends_a_new_letter_to_that_person(group, people, dja
             invitation=waiting,
             outcome="forwarded",
             data={"forward_name": "Kalle Kolleeg", "forward_email": "kalle@naidisvald.example"},
+            revision=waiting.revision,
             acting_user=people["koordinaator"],
         )
     waiting.refresh_from_db()
@@ -267,6 +273,7 @@ def test_a_forward_without_an_address_is_refused(group, people):
             invitation=group["invitation"],
             outcome="forwarded",
             data={"forward_name": "Kalle", "forward_email": "kalle"},
+            revision=group["invitation"].revision,
             acting_user=people["koordinaator"],
         )
     assert "forward_email" in error.value.message_dict
@@ -275,9 +282,18 @@ def test_a_forward_without_an_address_is_refused(group, people):
 
 def test_a_letter_is_answered_once(group, people):
     waiting = group["invitation"]
-    invitation_reply(invitation=waiting, outcome="declined", data={}, acting_user=people["koordinaator"])
+    invitation_reply(invitation=waiting, outcome="declined", data={}, revision=0, acting_user=people["koordinaator"])
+    # From a page opened before the answer: refused as a stale save, showing the answer recorded.
+    with pytest.raises(EditConflict) as conflict:
+        invitation_reply(
+            invitation=waiting, outcome="accepted", data={}, revision=0, acting_user=people["koordinaator"]
+        )
+    assert conflict.value.current.status == Invitation.Status.DECLINED
+    # From the page showing the answer: the letter is answered already.
     with pytest.raises(ValidationError) as error:
-        invitation_reply(invitation=waiting, outcome="declined", data={}, acting_user=people["koordinaator"])
+        invitation_reply(
+            invitation=waiting, outcome="declined", data={}, revision=1, acting_user=people["koordinaator"]
+        )
     assert "already recorded" in error.value.message_dict["outcome"][0]
 
 

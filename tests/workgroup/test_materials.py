@@ -132,7 +132,7 @@ def test_a_queued_material_that_a_worker_lost_is_queued_again_after_an_hour(mate
 def test_the_materials_of_a_cancelled_or_past_meeting_are_not_sent(material, meeting, people):
     assert [m.pk for m in due.meetings_due(at(due_day(meeting)))] == [meeting.pk]
     assert due.meetings_due(at(meeting.local_date.isoformat(), "13:00")) == []
-    meeting_cancel(meeting=meeting, acting_user=people["koordinaator"])
+    meeting_cancel(meeting=meeting, revision=meeting.revision, acting_user=people["koordinaator"])
     assert due.meetings_due(at(due_day(meeting))) == []
 
 

@@ -171,6 +171,7 @@ def test_a_changed_meeting_sends_an_update_with_the_same_uid_and_a_higher_sequen
                 "online_link": "https://teams.microsoft.com/l/meetup-join/demo",
                 "materials_working_days": 5,
             },
+            revision=meeting.revision,
             acting_user=coordinator,
         )
     meeting.refresh_from_db()
@@ -188,6 +189,7 @@ def test_a_change_before_any_invitation_sends_nothing(group, coordinator, django
         meeting_save(
             meeting=meeting,
             data={"date": meeting.local_date, "start_time": dt.time(10), "end_time": dt.time(12), "place": "Tartu"},
+            revision=meeting.revision,
             acting_user=coordinator,
         )
     meeting.refresh_from_db()
@@ -203,7 +205,7 @@ def test_a_cancelled_meeting_sends_a_cancellation_with_the_same_uid(
         meeting_send_invitations(meeting=meeting, acting_user=coordinator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_cancel(meeting=meeting, acting_user=coordinator)
+        meeting_cancel(meeting=meeting, revision=meeting.revision, acting_user=coordinator)
     meeting.refresh_from_db()
     assert meeting.is_cancelled and meeting.sequence == 1
     calendar = calendars(mail.outbox)[0]
@@ -213,7 +215,7 @@ def test_a_cancelled_meeting_sends_a_cancellation_with_the_same_uid(
     assert str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 1
     with pytest.raises(ValidationError):
-        meeting_cancel(meeting=meeting, acting_user=coordinator)
+        meeting_cancel(meeting=meeting, revision=meeting.revision, acting_user=coordinator)
 
 
 def test_a_member_downloads_the_meeting_as_an_ics_file(group, people, login):
@@ -256,6 +258,7 @@ def test_organisations_listed_on_the_item_mark_their_members_too(group, coordina
         meeting=group["meeting"],
         item=item,
         data={"title": "Teine juhtum", "organisations": [], "review": None},
+        revision=item.revision,
         acting_user=coordinator,
     )
     assert not item.conflicts.exists()
@@ -291,6 +294,7 @@ def test_the_coordinator_records_attendance(group, people, login):
     response = login(people["koordinaator"]).post(
         reverse("workgroup:attendance", args=[meeting.pk]),
         {
+            "revision": meeting.revision,
             f"member_{members['Peeter Töörühm'].pk}": "in_person",
             f"member_{members['Tiina Tervis'].pk}": "online",
             f"member_{members['Priit Politsei'].pk}": "absent",
@@ -316,7 +320,10 @@ def test_attendance_with_an_unknown_mode_is_refused(group, people, login):
 def test_minutes_decisions_and_action_items_are_recorded(group, people, login):
     meeting = group["meeting"]
     client = login(people["koordinaator"])
-    client.post(reverse("workgroup:minutes", args=[meeting.pk]), {"minutes": "Arutati juhtumit TV-DEMO-0001-R1."})
+    client.post(
+        reverse("workgroup:minutes", args=[meeting.pk]),
+        {"minutes": "Arutati juhtumit TV-DEMO-0001-R1.", "revision": meeting.revision},
+    )
     client.post(reverse("workgroup:decision_add", args=[meeting.pk]), {"text": "Kiiranalüüsi tähtaeg vaadata üle."})
     owner = Membership.objects.get(person_name="Priit Politsei")
     due = (meeting.local_date + dt.timedelta(days=20)).strftime("%d.%m.%Y")

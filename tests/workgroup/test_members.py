@@ -50,7 +50,7 @@ def row(sector: str, on: dt.date):
 def test_a_member_leaving_empties_the_seat_from_the_day_after_their_last_day(police, people):
     priit = police.memberships.get()
     last_day = today() + dt.timedelta(days=10)
-    membership_end(membership=priit, last_day=last_day, acting_user=people["koordinaator"])
+    membership_end(membership=priit, last_day=last_day, revision=priit.revision, acting_user=people["koordinaator"])
     priit.refresh_from_db()
     assert (priit.status, priit.term_end, priit.vacant_from) == (
         Membership.Status.LEFT,
@@ -71,7 +71,7 @@ def test_a_member_leaving_empties_the_seat_from_the_day_after_their_last_day(pol
 def test_a_replacement_may_start_the_day_after_the_last_day(police, prefecture, people):
     priit = police.memberships.get()
     last_day = today() + dt.timedelta(days=10)
-    membership_end(membership=priit, last_day=last_day, acting_user=people["koordinaator"])
+    membership_end(membership=priit, last_day=last_day, revision=priit.revision, acting_user=people["koordinaator"])
     paul = membership_add(
         data=new_member(police, prefecture, term_start=last_day + dt.timedelta(days=1)),
         acting_user=people["koordinaator"],
@@ -113,7 +113,7 @@ def test_a_full_health_seat_gives_no_health_warning(group, people):
 
 def test_the_coordinator_adds_a_member_through_the_form(police, prefecture, people, login):
     priit = police.memberships.get()
-    membership_end(membership=priit, last_day=today(), acting_user=people["koordinaator"])
+    membership_end(membership=priit, last_day=today(), revision=priit.revision, acting_user=people["koordinaator"])
     response = login(people["koordinaator"]).post(
         reverse("workgroup:member_create"),
         {
@@ -227,7 +227,12 @@ def test_the_database_refuses_a_term_ending_before_it_starts(police, prefecture)
 def test_a_seat_cannot_shrink_below_its_members(group, people):
     education = Seat.objects.get(sector="education")
     with pytest.raises(ValidationError) as error:
-        seat_save(data={"sector": "education", "size": 0}, acting_user=people["koordinaator"], seat=education)
+        seat_save(
+            data={"sector": "education", "size": 0},
+            acting_user=people["koordinaator"],
+            seat=education,
+            revision=education.revision,
+        )
     assert "size" in error.value.message_dict
 
 
@@ -243,7 +248,7 @@ def test_a_sector_gets_one_seat_and_must_be_a_method_sector(group, people):
 def test_the_coordinator_records_a_last_day_through_the_form(police, people, login):
     priit = police.memberships.get()
     response = login(people["koordinaator"]).post(
-        reverse("workgroup:member_end", args=[priit.pk]), {"last_day": "2099-12-31"}
+        reverse("workgroup:member_end", args=[priit.pk]), {"last_day": "2099-12-31", "revision": priit.revision}
     )
     assert response.status_code == 302
     priit.refresh_from_db()

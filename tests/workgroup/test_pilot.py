@@ -103,7 +103,7 @@ def test_the_method_editor_sees_open_feedback_and_tracks_it_to_the_resolving_ver
     draft = method_draft_create(acting_user=editor)
     response = client.post(
         reverse("workgroup:feedback_resolve", args=[feedback.pk]),
-        {"status": "resolved", "resolved_in": draft.pk, "note": "Tähtaeg 20 tööpäeva."},
+        {"status": "resolved", "resolved_in": draft.pk, "note": "Tähtaeg 20 tööpäeva.", "revision": feedback.revision},
     )
     assert response.status_code == 302
     feedback.refresh_from_db()
@@ -123,6 +123,7 @@ def test_feedback_cannot_be_resolved_by_the_version_it_was_given_on(group, peopl
             status="resolved",
             resolved_in=method_v1,
             note="",
+            revision=group["feedback"].revision,
             acting_user=people["metoodik"],
         )
     assert "resolved_in" in error.value.message_dict
@@ -133,6 +134,11 @@ def test_feedback_cannot_be_resolved_by_the_version_it_was_given_on(group, peopl
 def test_feedback_not_taken_up_needs_a_reason(group, people):
     with pytest.raises(ValidationError) as error:
         feedback_resolve(
-            feedback=group["feedback"], status="declined", resolved_in=None, note="", acting_user=people["metoodik"]
+            feedback=group["feedback"],
+            status="declined",
+            resolved_in=None,
+            note="",
+            revision=group["feedback"].revision,
+            acting_user=people["metoodik"],
         )
     assert "note" in error.value.message_dict
