@@ -65,7 +65,6 @@ _STRICT_RELATIONSHIP = "{http://purl.oclc.org/ooxml/officeDocument/relationships
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]*)[\"']")
 _UTF8_NAMES = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
-_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
 class Refused(Exception):
@@ -195,39 +194,35 @@ def _feed(parser: XMLPullParser[Element], chunk: bytes) -> None:
 def _walk(
     source: IO[bytes], budget: _Budget, *, keep_below: int, max_elements: int
 ) -> Iterator[tuple[Element, list[Element]]]:
-    """(element, its open ancestors) for every element of a part as it ends, root first in the list.
+    """(element, its open ancestors, root first) for every element of a part at depth `keep_below` or
+    less (the root has depth 1), as it ends.
 
-    An element at depth `keep_below` or less (the root has depth 1) is let go of, with everything
-    under it, once the caller has looked at it; deeper elements stay with their ancestor until then,
-    so the caller can read a row's cells or a string's runs. The elements held at once, the elements
-    of the part and the depth are bounded."""
+    Such an element is let go of, with everything under it, once the caller has looked at it and the
+    chunk is parsed; deeper elements are not handed out but stay with their ancestor, so the caller
+    reads a row's cells or a string's runs from it. The elements held under one such element (at most
+    MAX_HELD), the elements of the part and the depth are bounded."""
     parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     stack: list[Element] = []
-    held = [0]  # elements held under each open element
-    holding = 0
+    pending = 0  # deeper elements held under the element now open at depth `keep_below`
     seen = 0
     for chunk in _chunks(source, budget):
         _feed(parser, chunk)
-        for event in parser.read_events():
-            element = cast(Element, event[-1])  # ("start" or "end", element): the only events asked for
-            if event[0] == "start":
+        for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+            if event == "start":
                 stack.append(element)
-                held.append(0)
                 seen += 1
-                if len(stack) > MAX_DEPTH or seen > max_elements:
+                if seen > max_elements or len(stack) > MAX_DEPTH:
                     raise too_much_data()
                 continue
             stack.pop()
-            below = held.pop()
-            yield element, stack
             if len(stack) < keep_below:
-                holding -= below  # let go of below, with the element, once this chunk is done
+                pending = 0
+                yield element, stack
             else:
-                held[-1] += below + 1
-                holding += 1
-                if holding > MAX_HELD:
+                pending += 1
+                if pending > MAX_HELD:
                     raise too_much_data()
-        # Let go of the elements read at the kept depths: every child but an open one (always the last).
+        # Let go of what was read at the kept depths: every child but an open one (always the last).
         for level in range(min(len(stack), keep_below - 1)):
             if level + 1 < len(stack):
                 del stack[level][:-1]
@@ -269,11 +264,14 @@ def _column_of_letters(letters: str) -> int:
 
 
 def _cell_column(reference: str) -> int:
-    """0-based column of a cell reference like `AB12`."""
+    """0-based column of a cell reference like `AB12`; beyond XFD refused."""
     letters = reference.rstrip("0123456789")
+    index = _COLUMN_CACHE.get(letters)
+    if index is not None:
+        return index
+    if len(letters) > 3 and letters.isalpha():
+        raise _beyond_last_column()
     if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
-        if len(letters) > 3 and letters.isalpha():
-            raise _beyond_last_column()
         raise ValueError(f"not a cell reference: {reference[:20]!r}")
     return _column_of_letters(letters)
 
