@@ -315,7 +315,7 @@ class _Workbook:
                 return path
         if "xl/workbook.xml" in names:
             return "xl/workbook.xml"
-        raise _no_first_sheet()
+        raise LookupError("no workbook part: a zip, but not a workbook")
 
     def _first_sheet(self, workbook_path: str, names: set[str]) -> tuple[str, bool]:
         relationships = self._relationships(workbook_path, names)
