@@ -19,8 +19,7 @@ import codecs
 import csv
 import io
 import os
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from typing import IO, Any, BinaryIO
 
@@ -49,7 +48,7 @@ from .fields import (
     entries_from_mappings,
     undo_formula_safe,
 )
-from .xlsx import TooLarge, Unsupported, first_sheet
+from .xlsx import Refused, first_sheet
 
 __all__ = [
     "ADDRESSEE_REQUIRED_FOR",
@@ -261,72 +260,41 @@ def _csv_records(reader: Any) -> Iterator[tuple[int, list[str]]]:
 
 
 def _read_xlsx(stream: IO[bytes], *, vocabularies: Vocabularies, source: str) -> ImportResult:
-    start = stream.tell()
+    """A workbook through the bounded reader (chronology.xlsx). There is no second, general reader to
+    fall back on: openpyxl keeps every style and shared string a file declares, which no check here
+    could bound, and the reader already knows what spreadsheet programs write; a workbook it cannot
+    read is refused with the reason."""
     with ExitStack() as stack:
         try:
             rows = stack.enter_context(first_sheet(stream))
-        except Unsupported:
-            stream.seek(start)
-            return _read_xlsx_openpyxl(stream, vocabularies=vocabularies, source=source)
-        except TooLarge:
-            raise _Refused(_too_large_workbook())
+        except Refused as refused:
+            raise _Refused(refused.message)
         except Exception:  # a damaged zip or XML: to the user simply not a spreadsheet
             raise _Refused(_not_a_spreadsheet())
         return _parse_sheet(_guarded(rows), vocabularies=vocabularies, source=source)
 
 
-def _read_xlsx_openpyxl(stream: IO[bytes], *, vocabularies: Vocabularies, source: str) -> ImportResult:
-    """The slower general reader, for workbooks whose structure chronology.xlsx does not know."""
-    import openpyxl
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
-        try:
-            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-        except Exception:  # any failure to open means the same thing to the user
-            raise _Refused(_not_a_spreadsheet())
-        try:
-            if not workbook.worksheets:
-                raise _Refused(_("The file is empty."))
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # trust the cells, not a declared size that may cover a million rows
-            rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-            return _parse_sheet(_guarded(rows), vocabularies=vocabularies, source=source)
-        finally:
-            workbook.close()
-
-
-def _parse_sheet(
-    records: Iterator[tuple[int, Sequence[object]]], *, vocabularies: Vocabularies, source: str
-) -> ImportResult:
+def _parse_sheet(records: Iterator[tuple[int, Cells]], *, vocabularies: Vocabularies, source: str) -> ImportResult:
     first = next(records, None)
-    if first is None or blank(first[1]):
-        if not any(not blank(cells) for _row, cells in records):
+    if first is None or _blank(first[1]):
+        if not any(not _blank(cells) for _row, cells in records):
             raise _Refused(_("The file is empty."))
         raise _Refused(_("Row 1 must hold the column names; it is empty."), row=1)
     return _parse_table(first[1], records, vocabularies=vocabularies, source=source)
 
 
-def _guarded(rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[tuple[int, Sequence[object]]]:
+def _guarded(rows: Iterator[tuple[int, Cells]]) -> Iterator[tuple[int, Cells]]:
     """The rows, with damage found while reading them turned into a refusal of the file."""
     while True:
         try:
             record = next(rows)
         except StopIteration:
             return
-        except _Refused:
-            raise
-        except TooLarge:
-            raise _Refused(_too_large_workbook())
+        except Refused as refused:
+            raise _Refused(refused.message)
         except Exception:  # a damaged sheet inside a valid zip
             raise _Refused(_not_a_spreadsheet())
         yield record
-
-
-def _too_large_workbook() -> str:
-    return _(
-        "The workbook holds far more data than a chronology can; save it again with the chronology only, or as CSV."
-    )
 
 
 # --- both
@@ -341,9 +309,21 @@ def _column_letter(position: int) -> str:
     return letters
 
 
+# A row's cells: a list from CSV, {column: value} from a workbook (whose cells may stand far apart).
+Cells = Sequence[object] | Mapping[int, object]
+
+
+def _items(cells: Cells) -> Iterable[tuple[int, object]]:
+    return cells.items() if isinstance(cells, Mapping) else enumerate(cells)
+
+
+def _blank(cells: Cells) -> bool:
+    return blank(list(cells.values()) if isinstance(cells, Mapping) else cells)
+
+
 def _parse_table(
-    header: Sequence[object],
-    records: Iterator[tuple[int, Sequence[object]]],
+    header: Cells,
+    records: Iterator[tuple[int, Cells]],
     *,
     vocabularies: Vocabularies,
     source: str,
@@ -352,6 +332,8 @@ def _parse_table(
     columns: list[Column | None] = []  # by position; None for a column that is blank or not understood
     headings: dict[str, str] = {}
     unnamed: set[int] = set()  # positions without a heading: values there are reported once
+    if isinstance(header, Mapping):
+        header = [header.get(position) for position in range(max(header, default=-1) + 1)]
     for position, cell in enumerate(header):
         text = cell_text(cell)
         column = column_for_heading(text) if text else None
@@ -396,7 +378,7 @@ def _parse_table(
     width = len(columns)
     count = 0
     for row, cells in records:
-        if blank(cells):
+        if _blank(cells):
             continue
         count += 1
         if count > MAX_ROWS:
@@ -408,7 +390,7 @@ def _parse_table(
                 % {"max": f"{MAX_ROWS:,}"}
             )
         values: dict[str, object] = {}
-        for position, cell in enumerate(cells):
+        for position, cell in _items(cells):
             column = columns[position] if position < width else None
             if column is not None:
                 values[column.key] = cell

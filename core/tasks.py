@@ -1,4 +1,4 @@
-"""Background tasks shared by the apps (django-tasks; the worker is `manage.py db_worker`)."""
+"""Background tasks shared by the apps (django-tasks; the worker is `manage.py task_worker`)."""
 
 from __future__ import annotations
 

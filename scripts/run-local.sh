@@ -22,7 +22,7 @@ trap 'stop_all' EXIT
 
 setsid "$PY" manage.py runserver "$ADDRESS" &
 pids+=($!)
-setsid "$PY" manage.py db_worker &
+setsid "$PY" manage.py task_worker &
 pids+=($!)
 setsid "$PY" manage.py run_due --loop 60 &
 pids+=($!)

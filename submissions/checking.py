@@ -1,21 +1,27 @@
 """Checking a chronology before it is stored, and telling the contributor what it would change.
 
-Nothing here writes: the preview page and the services call these to read an uploaded file or the
-draft entries against the review's method and organisations, and to compare a checked chronology
-with the agency's current submission.
+Nothing here writes to the database (but for keeping the result of a preview made before results
+were kept): the services call these to read an uploaded file once, at upload, or the draft entries
+against the review's method and organisations; the preview page reads the result kept with the
+upload and compares it with the agency's current submission.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gzip
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from chronology.entry import Entry
-from chronology.exchange import ImportResult, Vocabularies, entries_from_mappings, read_chronology
+from chronology.entry import Entry, Precision, UncertainDate, YesNo
+from chronology.exchange import ImportResult, Problem, Vocabularies, entries_from_mappings, read_chronology
 from chronology.models import ChronologyEntry, entry_field_values
 from chronology.store import decisions_resting_on
 from inquiries.models import InformationRequest, Involvement
@@ -33,12 +39,86 @@ def vocabularies_for(information_request: InformationRequest) -> Vocabularies:
     return Vocabularies.from_method(review.method_version.data, organisations=codes, own_organisation=involvement.code)
 
 
-def read_preview(preview: UploadPreview) -> ImportResult:
-    """The uploaded file read from storage (never from a local path) and checked whole."""
-    with preview.file.open("rb") as handle:
-        return read_chronology(
-            handle, vocabularies=vocabularies_for(preview.request), filename=preview.filename, source=preview.filename
+def vocabulary_key(vocabularies: Vocabularies) -> str:
+    """A digest of everything a file is checked against (the method's codes, the review's organisations):
+    a checked result is good only while the key is the same."""
+    parts = []
+    for item in dataclasses.fields(vocabularies):
+        value = getattr(vocabularies, item.name)
+        if isinstance(value, frozenset | set):
+            value = sorted(value)
+        parts.append([item.name, value if isinstance(value, list | str | None) else repr(value)])
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def check_upload(information_request: InformationRequest, upload: IO[bytes], filename: str) -> tuple[ImportResult, str]:
+    """The uploaded file read and checked whole, and the key of what it was checked against. Call it
+    outside any transaction: reading a large workbook takes a while and needs no lock."""
+    vocabularies = vocabularies_for(information_request)
+    result = read_chronology(upload, vocabularies=vocabularies, filename=filename, source=filename)
+    return result, vocabulary_key(vocabularies)
+
+
+def result_file(result: ImportResult) -> ContentFile[bytes]:
+    """A checked result as a file to keep with its preview (gzipped JSON)."""
+    if result.ok:
+        data: dict[str, Any] = {"entries": [_entry_json(entry) for entry in result.entries]}
+    else:
+        data = {"problems": [dataclasses.asdict(problem) for problem in result.errors]}
+    return ContentFile(gzip.compress(json.dumps(data, ensure_ascii=False).encode(), compresslevel=5))
+
+
+def preview_result(preview: UploadPreview) -> ImportResult:
+    """The preview's file as it was checked at upload, read from what was kept (never the file itself).
+
+    A valid file checked against organisations or a method that have changed since is not valid any
+    more: the contributor is asked to upload it again. A preview kept before results were kept is
+    read once here and its result kept."""
+    if not preview.result:
+        with preview.file.open("rb") as handle:
+            result, key = check_upload(preview.request, handle, preview.filename)
+        preview.result.save(f"{preview.filename}.json.gz", result_file(result), save=False)
+        preview.valid, preview.entry_count, preview.checked_against = result.ok, len(result.entries), key
+        preview.save(update_fields=["result", "valid", "entry_count", "checked_against"])
+        return result
+    with preview.result.open("rb") as handle:
+        data = json.loads(gzip.decompress(handle.read()))
+    if "problems" in data:
+        return ImportResult(errors=tuple(Problem(**problem) for problem in data["problems"]))
+    if vocabulary_key(vocabularies_for(preview.request)) != preview.checked_against:
+        return ImportResult.failure(
+            _(
+                "The review's organisations or its method changed after this file was uploaded, so it was "
+                "checked against what no longer holds. Upload the file again to check it against them now."
+            )
         )
+    return ImportResult(entries=tuple(_entry_from_json(item) for item in data["entries"]))
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    data = {item.name: getattr(entry, item.name) for item in dataclasses.fields(entry)}
+    date = entry.date
+    data["date"] = [date.earliest.isoformat(), date.latest.isoformat(), str(date.precision), date.approximate]
+    data["time"] = entry.time.isoformat() if entry.time else None
+    data["child_seen"], data["child_views_recorded"] = str(entry.child_seen), str(entry.child_views_recorded)
+    data["shared_with"] = list(entry.shared_with)
+    return data
+
+
+def _entry_from_json(data: dict[str, Any]) -> Entry:
+    earliest, latest, precision, approximate = data["date"]
+    return Entry(
+        **{
+            **data,
+            "date": UncertainDate(
+                dt.date.fromisoformat(earliest), dt.date.fromisoformat(latest), Precision(precision), approximate
+            ),
+            "time": dt.time.fromisoformat(data["time"]) if data["time"] else None,
+            "child_seen": YesNo(data["child_seen"]),
+            "child_views_recorded": YesNo(data["child_views_recorded"]),
+            "shared_with": tuple(data["shared_with"]),
+        }
+    )
 
 
 def check_mappings(information_request: InformationRequest, items: Iterable[Mapping[str, object]]) -> ImportResult:

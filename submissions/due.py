@@ -1,5 +1,6 @@
 """Uploaded files that were looked at but never submitted are not kept: a preview not used within a
-day is removed, its file deleted from storage (the file may hold case data of the agency's chronology).
+day is removed, its file and checked result deleted from storage (both may hold case data of the agency's
+chronology).
 Called every minute through `core.scheduler` (DUE_WORK_PRODUCERS); idempotent.
 """
 
@@ -26,7 +27,7 @@ def purge_stale_previews(now: dt.datetime | None = None) -> int:
     stale = list(UploadPreview.objects.filter(created_at__lt=cutoff).select_related("request__involvement")[:500])
     for preview in stale:
         with transaction.atomic():
-            name, storage = preview.file.name, preview.file.storage
+            kept = [(field.name, field.storage) for field in (preview.file, preview.result) if field.name]
             UploadPreview.objects.filter(pk=preview.pk).delete()
             record(
                 actor=None,
@@ -37,6 +38,6 @@ def purge_stale_previews(now: dt.datetime | None = None) -> int:
                 review_id=preview.request.involvement.review_id,
                 detail={"request": preview.request_id, "used": preview.used_at is not None, "reason": "stale preview"},
             )
-            if name:
+            for name, storage in kept:
                 transaction.on_commit(partial(storage.delete, name))
     return len(stale)

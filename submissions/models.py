@@ -104,14 +104,23 @@ class DraftEntry(models.Model):
 class UploadPreview(models.Model):
     """An uploaded file waiting for the contributor to look at the preview and submit it.
 
-    The file is kept through the storage API (not on the app node) so that any node can show the
-    preview and accept it; nothing reaches the chronology until it is submitted."""
+    The file and its checked result are kept through the storage API (not on the app node) so that any
+    node can show the preview and accept it; nothing reaches the chronology until it is submitted."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey("inquiries.InformationRequest", on_delete=models.CASCADE, related_name="previews")
-    file = models.FileField(upload_to="previews/%Y/%m/", max_length=300)
+    # The file as sent, kept only when it is valid (it goes on to the submission).
+    file = models.FileField(upload_to="previews/%Y/%m/", max_length=300, blank=True)
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)
+    # The file is read and checked once, at upload: its entries or its problems are kept here (gzipped
+    # JSON, see submissions.checking), so that the preview and the confirmation never read it again.
+    result = models.FileField(upload_to="previews/%Y/%m/", max_length=300, blank=True)
+    valid = models.BooleanField(default=False)
+    entry_count = models.PositiveIntegerField(default=0)
+    # What the file was checked against (submissions.checking.vocabulary_key): when the review's
+    # organisations or the method change before it is submitted, it must be uploaded again.
+    checked_against = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     used_at = models.DateTimeField(null=True, blank=True)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from core.concurrency import EditConflict
 from inquiries.access import request_purpose
 from inquiries.models import InformationRequest
 
-from .checking import check_mappings, read_preview
+from .checking import check_mappings, check_upload, preview_result, result_file
 from .models import AgencyReport, DraftEntry, Submission, UploadPreview
 
 REPORT_FIELDS = ("summary", "reflection", "workload", "supervision", "staff_turnover", "other_context")
@@ -58,39 +59,77 @@ def too_large_message(size: int) -> str:
 
 
 def preview_create(*, information_request: InformationRequest, upload: UploadedFile, acting_user: Any) -> UploadPreview:
-    """Keep an uploaded file (through the storage API) for its preview. A file over the size limit is
-    refused before any of it is read."""
+    """Read and check an uploaded file, once, and keep its result (and the file, when it is valid) for
+    its preview. A file over the size limit is refused before any of it is read. The reading happens
+    before the transaction: a slow workbook holds no lock while it is read."""
     size = upload.size or 0
     if size > MAX_FILE_BYTES:
         raise ValidationError({"file": [too_large_message(size)]})
     filename = os.path.basename(upload.name or "chronology")[:255] or "chronology"
-    with transaction.atomic():
-        preview = UploadPreview(request=information_request, filename=filename, size=size, created_by=acting_user)
+    result, checked_against = check_upload(information_request, upload, filename)
+    preview = UploadPreview(
+        request=information_request,
+        filename=filename,
+        size=size,
+        created_by=acting_user,
+        valid=result.ok,
+        entry_count=len(result.entries),
+        checked_against=checked_against,
+    )
+    # Files go to storage before the transaction too; they are removed again if it fails.
+    if result.ok:  # an invalid file is never needed again: its problems are all the preview shows
+        upload.seek(0)
         preview.file.save(filename, upload, save=False)
-        preview.save()
-        record(
-            actor=acting_user,
-            action=Action.CREATE,
-            purpose=_purpose(acting_user, information_request),
-            obj=preview,
-            review_id=information_request.involvement.review_id,
-            detail={"request": information_request.pk, "filename": filename, "size": size},
-        )
+    preview.result.save(f"{filename}.json.gz", result_file(result), save=False)
+    try:
+        with transaction.atomic():
+            preview.save()
+            record(
+                actor=acting_user,
+                action=Action.CREATE,
+                purpose=_purpose(acting_user, information_request),
+                obj=preview,
+                review_id=information_request.involvement.review_id,
+                detail={
+                    "request": information_request.pk,
+                    "filename": filename,
+                    "size": size,
+                    "valid": result.ok,
+                    "entries": len(result.entries),
+                },
+            )
+    except BaseException:
+        for kept in (preview.file, preview.result):
+            if kept.name:
+                kept.storage.delete(kept.name)
+        raise
     return preview
 
 
-def preview_submit(*, preview: UploadPreview, acting_user: Any) -> Submission:
-    """Store the previewed file's chronology as the request's newest submission (checked again, whole)
-    and mark the preview used. Raises NotValid when the file has errors."""
+def latest_submission_number(information_request: InformationRequest) -> int:
+    """The number of the request's newest submission (0 before the first)."""
+    return Submission.objects.filter(request=information_request).aggregate(last=Max("number"))["last"] or 0
+
+
+def preview_submit(*, preview: UploadPreview, acting_user: Any, based_on: int | None = None) -> Submission:
+    """Store the previewed file's chronology, as checked at upload, as the request's newest submission
+    and mark the preview used; the file is not read again. Raises NotValid when the file has errors (or
+    was checked against organisations that changed since), and EditConflict when `based_on` (the newest
+    submission the contributor saw in the preview) is no longer the newest."""
+    if preview.used_at is not None:
+        raise ValidationError(_("This file has already been submitted."))
+    result = preview_result(preview)  # from storage, before the transaction
+    if not result.ok:
+        raise NotValid(result.errors)
     with transaction.atomic():
         locked = (
             UploadPreview.objects.select_for_update().select_related("request__involvement__review").get(pk=preview.pk)
         )
         if locked.used_at is not None:
             raise ValidationError(_("This file has already been submitted."))
-        result = read_preview(locked)
-        if not result.ok:
-            raise NotValid(result.errors)
+        request = InformationRequest.objects.select_for_update().get(pk=locked.request_id)
+        if based_on is not None and latest_submission_number(request) != based_on:
+            raise EditConflict(Submission.objects.filter(request=request).order_by("-number").first())
         with locked.file.open("rb") as handle:
             submission = apply_submission(
                 information_request=locked.request,
@@ -102,10 +141,11 @@ def preview_submit(*, preview: UploadPreview, acting_user: Any) -> Submission:
             )
         locked.used_at = timezone.now()
         locked.save(update_fields=["used_at"])
-        # The submission keeps its own copy of the file.
-        name, storage = locked.file.name or "", locked.file.storage
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
+        # The submission keeps its own copy of the file; the checked result is not needed any more.
+        for kept in (locked.file, locked.result):
+            name, storage = kept.name or "", kept.storage
+            if name:
+                transaction.on_commit(partial(storage.delete, name))
     return submission
 
 

@@ -109,6 +109,14 @@ def _date_text(entry: Entry) -> str:
     return f"{day.year:04d}"
 
 
+def _based_on(request: HttpRequest) -> int | None:
+    """The newest submission the preview showed its changes against (None when the form did not say)."""
+    try:
+        return int(request.POST["based_on"])
+    except (KeyError, ValueError):
+        return None
+
+
 def entry_rows(entries: tuple[Entry, ...] | list[Entry], content: Any, language: str) -> list[dict[str, Any]]:
     yes_no = {"yes": _("Yes"), "no": _("No"), "unknown": _("Unknown")}
     return [
@@ -134,9 +142,21 @@ def preview(request: HttpRequest, key: UUID) -> HttpResponse:
     information_request = upload_preview.request
     if request.method == "POST":
         try:
-            submission = services.preview_submit(preview=upload_preview, acting_user=request.user)
+            submission = services.preview_submit(
+                preview=upload_preview, acting_user=request.user, based_on=_based_on(request)
+            )
         except services.NotValid:
             pass  # the page below shows every error again
+        except services.EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Another submission of this chronology was stored after you opened this page, so what "
+                    "submitting this file changes is not what the page showed. Nothing was stored: check the "
+                    "changes below and submit again."
+                ),
+            )
+            return redirect("submissions:preview", key=upload_preview.key)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("submissions:request", pk=information_request.pk)
@@ -146,7 +166,7 @@ def preview(request: HttpRequest, key: UUID) -> HttpResponse:
                 _("Thank you. The chronology was submitted: %(count)s entries.") % {"count": submission.entry_count},
             )
             return redirect("submissions:detail", pk=submission.pk)
-    result = checking.read_preview(upload_preview)
+    result = checking.preview_result(upload_preview)  # as checked at upload: the file is not read again
     context = _base(information_request, preview=upload_preview, ok=result.ok)
     if not result.ok:
         context["problems"] = [_problem_row(problem) for problem in result.errors]
@@ -166,6 +186,7 @@ def preview(request: HttpRequest, key: UUID) -> HttpResponse:
             ],
             rows=entry_rows(entries[: checking.PREVIEW_ROWS], review.method_version.data, interface_language()),
             shown=min(len(entries), checking.PREVIEW_ROWS),
+            based_on=services.latest_submission_number(information_request),
         )
     return render(request, "submissions/preview.html", context)
 

@@ -146,7 +146,7 @@ def test_a_workbook_with_too_many_rows_is_refused(monkeypatch):
 
 
 def test_a_workbook_that_unpacks_to_far_too_much_is_refused(monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_PART_BYTES", 1000)
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED_BYTES", 1000)
     assert messages(read(xlsx_of(rows_of(20)))) == [
         "The workbook holds far more data than a chronology can; save it again with the chronology only, or as CSV."
     ]
@@ -208,7 +208,7 @@ def openpyxl_rows(data: bytes) -> list[list[object]]:
 
 def fast_rows(data: bytes) -> list[list[object]]:
     with xlsx.first_sheet(io.BytesIO(data)) as rows:
-        return [values for _number, values in rows]
+        return [[values.get(column) for column in range(max(values, default=-1) + 1)] for _number, values in rows]
 
 
 def trimmed(rows: list[list[object]]) -> list[list[object]]:
@@ -229,25 +229,19 @@ def test_the_fast_reader_reads_every_kind_of_cell_as_openpyxl_does(epoch):
     assert expected[0][5] == dt.datetime(2019, 3, 4) and expected[1][3] == "Kõne emale kell 9"
 
 
-def test_a_workbook_the_fast_reader_does_not_know_is_read_by_openpyxl(monkeypatch):
-    def unsupported(*args, **kwargs):
-        raise xlsx.Unsupported("test")
-
-    data = xlsx_of([valid_row(date=dt.date(2019, 3, 4)), valid_row(entry_ref="B", date=dt.date(2019, 3, 5))])
-    fast = read(data)
-    monkeypatch.setattr(xlsx._Workbook, "_first_sheet", unsupported)
-    slow = read(data)
-    assert fast.ok and slow == fast
-
-
-def test_the_openpyxl_reader_reports_the_same_problems(monkeypatch):
-    data = xlsx_of(
-        [valid_row(date=43528), valid_row(entry_ref="B", time=dt.time(1, 2), date="2019", date_precision="")]
+def test_a_workbook_whose_first_sheet_is_not_a_worksheet_is_refused_with_the_reason():
+    data = replace_part(
+        xlsx_of(rows_of(2)),
+        "xl/_rels/workbook.xml.rels",
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Target="charts/chart1.xml" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet"/>'
+        b"</Relationships>",
     )
-    fast = read(data)
-    monkeypatch.setattr(xlsx._Workbook, "_first_sheet", lambda *args: (_ for _ in ()).throw(xlsx.Unsupported()))
-    assert read(data) == fast
-    assert [(problem.row, problem.column) for problem in fast.errors] == [(2, "date"), (3, "time")]
+    assert messages(read(data)) == [
+        "The workbook's first sheet is not a table of cells, or it cannot be found. Make the chronology the first "
+        "sheet of the workbook and save it again in Excel, or save it as CSV."
+    ]
 
 
 MINIMAL_PARTS = {

@@ -5,13 +5,14 @@ Estonian headings, a workbook) reach a valid preview."""
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
 from chronology.exchange import MAX_FILE_BYTES, MAX_ROWS
 from chronology.models import ChronologyEntry
 from submissions.models import Submission, UploadPreview
-from tests.chronology.builders import csv_bytes, csv_text, xlsx_bytes, xlsx_of
+from tests.chronology.builders import HOSTILE_WORKBOOKS, csv_bytes, csv_text, xlsx_bytes, xlsx_of
 from tests.submissions.conftest import CODE, page_text, row, upload, upload_and_preview
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,33 @@ def test_files_the_format_accepts_reach_a_valid_preview(kind, data, filename, co
     assert "Check the chronology before submitting it" in text and "Submit this chronology" in text
     assert "The file has errors" not in text
     assert nothing_stored()
+
+
+@pytest.fixture
+def memory_ceiling():
+    """An address-space ceiling 2 GB above this process's present size while the test runs, so that a
+    reader that stopped bounding a hostile workbook fails the test instead of exhausting the machine
+    (the goal itself, 200 MB, is measured by bench/bench_hostile_workbooks.py)."""
+    import os
+    import resource
+
+    pages = int(Path("/proc/self/statm").read_text().split()[0])
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = pages * os.sysconf("SC_PAGE_SIZE") + 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling if hard == resource.RLIM_INFINITY else min(ceiling, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE_WORKBOOKS))
+def test_a_hostile_workbook_is_refused_on_upload_and_nothing_is_kept(kind, contributor, sent_request, memory_ceiling):
+    build, message = HOSTILE_WORKBOOKS[kind]
+    preview = upload_and_preview(contributor, sent_request, build(), "kronoloogia.xlsx")
+    text = page_text(preview)
+    assert message in text, text[text.find("<main") :][:3000]
+    assert "The file has errors" in text and "Submit this chronology" not in text
+    assert contributor.post(preview.wsgi_request.path).status_code == 200
+    assert nothing_stored()
+    assert not UploadPreview.objects.get().file  # the hostile file itself is not kept
