@@ -24,6 +24,7 @@ from chronology.entry import Entry, Precision, UncertainDate, YesNo
 from chronology.exchange import ImportResult, Problem, Vocabularies, entries_from_mappings, read_chronology
 from chronology.models import ChronologyEntry, entry_field_values
 from chronology.store import decisions_resting_on
+from core.files import CHRONOLOGY_FILE_EXTENSIONS, upload_refusal
 from inquiries.models import InformationRequest, Involvement
 
 from .models import UploadPreview
@@ -56,6 +57,12 @@ def check_upload(information_request: InformationRequest, upload: IO[bytes], fil
     outside any transaction: reading a large workbook takes a while and needs no lock."""
     vocabularies = vocabularies_for(information_request)
     result = read_chronology(upload, vocabularies=vocabularies, filename=filename, source=filename)
+    if result.ok:
+        # The content decided how the file was read; its name must say the same, so that the file is
+        # kept and later served as what it is (a CSV named report.html is refused, not kept).
+        refusal = upload_refusal(filename, upload, allowed=CHRONOLOGY_FILE_EXTENSIONS)
+        if refusal is not None:
+            result = ImportResult.failure(refusal)
     return result, vocabulary_key(vocabularies)
 
 

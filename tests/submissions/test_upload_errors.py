@@ -117,6 +117,16 @@ BAD_FILES = {
         "kronoloogia.xlsx",
         "The cell holds the number 43528, not a date",
     ),
+    "a valid chronology under another type's name": (
+        csv_bytes([row()]),
+        "kronoloogia.html",
+        "Files of this type cannot be uploaded; allowed: csv, xlsx.",
+    ),
+    "a valid workbook named as CSV": (
+        xlsx_of([row()]),
+        "kronoloogia.csv",
+        "The content of kronoloogia.csv is not a .csv file",
+    ),
     "over 50,000 rows": (
         many_rows(MAX_ROWS + 1),
         "suur.csv",
