@@ -19,7 +19,7 @@ import codecs
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from typing import IO, Any, BinaryIO
 
@@ -48,7 +48,7 @@ from .fields import (
     entries_from_mappings,
     undo_formula_safe,
 )
-from .xlsx import Refused, first_sheet
+from .xlsx import Cells, Refused, first_sheet
 
 __all__ = [
     "ADDRESSEE_REQUIRED_FOR",
@@ -307,10 +307,6 @@ def _column_letter(position: int) -> str:
         position, remainder = divmod(position - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
-
-
-# A row's cells: a list from CSV, {column: value} from a workbook (whose cells may stand far apart).
-Cells = Sequence[object] | Mapping[int, object]
 
 
 def _items(cells: Cells) -> Iterable[tuple[int, object]]:

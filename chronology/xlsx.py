@@ -34,7 +34,7 @@ import gc
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, cast
 from xml.etree.ElementTree import Element, XMLPullParser
@@ -44,6 +44,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from .fields import MAX_ROWS
+from .xlsx_fast import calamine_rows
 
 _CHUNK = 64 * 1024
 # A full chronology (50,000 rows of 15 columns written with inline strings) unpacks to about 40 MB;
@@ -65,6 +66,9 @@ _STRICT_RELATIONSHIP = "{http://purl.oclc.org/ooxml/officeDocument/relationships
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]*)[\"']")
 _UTF8_NAMES = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+
+# A row's cells: values by position (the fast path) or {column: value} (the streaming reader).
+Cells = Sequence[object] | Mapping[int, object]
 
 
 class Refused(Exception):
@@ -283,9 +287,13 @@ class _Workbook:
         names = set(archive.namelist())
         workbook_path = self._office_document(names)
         self.sheet_path, self.date1904 = self._first_sheet(workbook_path, names)
-        base = posixpath.dirname(workbook_path)
-        self.shared_strings = self._shared_strings(workbook_path, base, names)
-        self.date_styles, self.timedelta_styles = self._styles(workbook_path, base, names)
+        self._workbook_path, self._names = workbook_path, names
+
+    def _read_shared_parts(self) -> None:
+        """The shared strings and cell formats, read when the rows are (the fast path needs neither)."""
+        base = posixpath.dirname(self._workbook_path)
+        self.shared_strings = self._shared_strings(self._workbook_path, base, self._names)
+        self.date_styles, self.timedelta_styles = self._styles(self._workbook_path, base, self._names)
 
     def _walk(self, name: str, *, keep_below: int, max_elements: int) -> Iterator[tuple[Element, list[Element]]]:
         with self.archive.open(name) as source:
@@ -390,6 +398,7 @@ class _Workbook:
 
     def rows(self) -> Iterator[tuple[int, dict[int, object]]]:
         """(row number, {column: value}) for every row of the first sheet, gaps included as {}."""
+        self._read_shared_parts()
         epoch = CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900
         strings = self.shared_strings
         date_styles, timedelta_styles = self.date_styles, self.timedelta_styles
@@ -506,8 +515,8 @@ def _value(
 
 
 @contextmanager
-def first_sheet(source: IO[bytes]) -> Iterator[Iterator[tuple[int, dict[int, object]]]]:
-    """The first sheet's rows as (row number, {column: value}), gaps included as empty rows.
+def first_sheet(source: IO[bytes]) -> Iterator[Iterator[tuple[int, Cells]]]:
+    """The first sheet's rows as (row number, cells), gaps included as empty rows.
 
     Opening and reading raise `Refused` for a workbook beyond the bounds above (with the reason for
     the person who sent it), and zipfile, XML or lookup errors for a damaged file."""
@@ -516,4 +525,11 @@ def first_sheet(source: IO[bytes]) -> Iterator[Iterator[tuple[int, dict[int, obj
         if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
             raise too_much_data()
         workbook = _Workbook(archive, _Budget(MAX_UNPACKED_BYTES))
-        yield workbook.rows()
+        fast = calamine_rows(
+            archive,
+            max_unpacked_bytes=MAX_UNPACKED_BYTES,
+            max_rows=MAX_SHEET_ROWS,
+            max_shared_strings=MAX_SHARED_STRINGS,
+            max_styles=MAX_STYLES,
+        )
+        yield fast if fast is not None else workbook.rows()
