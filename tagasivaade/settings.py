@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "analysis",
     "detections",
     "api",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,7 @@ DUE_WORK_PRODUCERS: list[str] = [
     "submissions.due.purge_stale_previews",
     "chronology.due.purge_old_exports",
     "core.queue.recover_abandoned_tasks",
+    "outbox.due.enqueue_due_messages",
 ]
 
 # The task queue (core/queue.py). A task that raises is tried again after 30 s, then 60 s, ... (at most
