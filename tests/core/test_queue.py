@@ -184,3 +184,22 @@ def test_a_killed_worker_s_task_runs_again_and_its_effect_happens_once(database_
     again = row(result)
     assert (again.status, again.worker_ids, again.return_value) == ("SUCCESSFUL", ["doomed", "successor"], 2)
     assert list(User.objects.filter(username__startswith="effect-").values_list("username", flat=True)) == ["effect-2"]
+
+
+def test_a_heartbeat_the_database_refuses_is_skipped_not_fatal(database_tasks, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(queue, "beat", refuse)
+    heartbeat = queue.Heartbeat("unlucky", interval=3600, clock=lambda: YESTERDAY)
+    with caplog.at_level(logging.ERROR, logger="core.queue"):
+        heartbeat.start()
+        heartbeat.stop()
+    assert "the heartbeat could not be written" in caplog.text
+    monkeypatch.undo()
+    heartbeat = queue.Heartbeat("lucky", interval=3600, clock=lambda: YESTERDAY)
+    heartbeat.start()
+    heartbeat.stop()
+    assert WorkerHeartbeat.objects.filter(worker_id="lucky", stopped_at=YESTERDAY).exists()
