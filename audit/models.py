@@ -23,6 +23,8 @@ class Action(models.TextChoices):
     SIGN_IN_REFUSED = "sign_in_refused", _("Sign-in refused")
     SIGN_OUT = "sign_out", _("Sign-out")
     SEND = "send", _("Send")
+    # The outcome of sending one e-mail (outbox): sent, or failed after its attempts.
+    DELIVER = "deliver", _("E-mail delivery")
 
 
 class Purpose(models.TextChoices):

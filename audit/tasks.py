@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from core.queue import FinalFailure
 from core.tasks import notify_administrators
 
 from .models import AuditChainCheck
@@ -17,8 +18,9 @@ from .verify import anchor, check_chain
 logger = logging.getLogger(__name__)
 
 
-class AuditChainBroken(Exception):
-    """Raised after the administrators were told, so that the task's result shows it failed."""
+class AuditChainBroken(FinalFailure):
+    """Raised after the administrators were told, so that the task's result shows it failed (and is not
+    run again: another attempt would tell them again and find the same)."""
 
 
 @task()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django_tasks import task
 
 from accounts.models import SystemRole, User
@@ -23,12 +22,18 @@ def administrator_addresses() -> list[str]:
 
 
 def notify_administrators(subject: str, message: str) -> int:
-    """E-mail the administrators now; log loudly when there is nobody to tell. Returns how many got it."""
+    """E-mail the administrators (through the outbox, sent when the caller's transaction commits); log
+    loudly when there is nobody to tell. Returns how many it goes to."""
+    from outbox.models import OutboundMessage
+    from outbox.services import message_queue
+
     recipients = administrator_addresses()
     if not recipients:
         logger.error("No administrator has an e-mail address; not sent: %s\n%s", subject, message)
         return 0
-    send_mail(f"[Tagasivaade] {subject}", message, None, recipients)
+    message_queue(
+        kind=OutboundMessage.Kind.ADMINISTRATOR_NOTICE, to=recipients, subject=f"[Tagasivaade] {subject}", body=message
+    )
     return len(recipients)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -25,6 +24,8 @@ from core.concurrency import EditConflict, advance_revision
 from core.dates import format_date, today
 from core.workdays import add_working_days
 from method.content import MethodContent
+from outbox.models import OutboundMessage
+from outbox.services import message_queue
 from reviews.models import Review
 
 from .models import (
@@ -282,16 +283,15 @@ def request_send(
             review_id=involvement.review_id,
             detail={"to": involvement.contact_email, "due_on": information_request.due_on.isoformat()},  # type: ignore[union-attr]
         )
-        message = request_email(information_request)
-        transaction.on_commit(message.send)
+        request_email_queue(information_request, kind=OutboundMessage.Kind.REQUEST_LETTER)
     return information_request
 
 
-def request_email(
-    information_request: InformationRequest, *, reminder: str = "", to: list[str] | None = None
-) -> EmailMessage:
-    """The letter as an e-mail with the link to the request: to `to`, or else to the contact and the
-    invited contributors."""
+def request_email_queue(
+    information_request: InformationRequest, *, kind: str, reminder: str = "", to: list[str] | None = None
+) -> OutboundMessage:
+    """Queue the letter as an e-mail with the link to the request (inside the caller's transaction): to
+    `to`, or else to the contact and the invited contributors."""
     involvement = information_request.involvement
     recipients = to or [involvement.contact_email]
     if to is None:
@@ -305,7 +305,14 @@ def request_email(
     subject = information_request.subject
     if reminder:
         subject = f"{reminder}: {subject}"
-    return EmailMessage(subject=subject, body=body, to=list(dict.fromkeys(recipients)))
+    return message_queue(
+        kind=kind,
+        to=recipients,
+        subject=subject,
+        body=body,
+        about=information_request,
+        review_id=involvement.review_id,
+    )
 
 
 # --- contributors --------------------------------------------------------------------------------------------
@@ -342,7 +349,7 @@ def contributor_invite(
             pending.save()
             if information_request.sent_at:
                 # The letter went out before this person was entered: they get it now, with the link.
-                transaction.on_commit(request_email(information_request, to=[email]).send)
+                request_email_queue(information_request, kind=OutboundMessage.Kind.REQUEST_LETTER, to=[email])
             record(
                 actor=acting_user,
                 action=Action.CREATE,

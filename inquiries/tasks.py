@@ -10,14 +10,16 @@ from django_tasks import task
 
 from audit.log import record
 from audit.models import Action, Purpose
+from outbox.models import OutboundMessage
 
 from .models import InformationRequest, RequestReminder
-from .services import request_email
+from .services import request_email_queue
 
 
 @task()
 def send_request_reminders() -> int:
-    """E-mail every reminder not sent yet to its request's contact; each is sent once."""
+    """Queue an e-mail for every reminder not sent yet to its request's contact; each is queued once, in
+    the transaction that marks it sent (the outbox sends it, and retries)."""
     with transaction.atomic():
         reminders = list(
             RequestReminder.objects.select_for_update(of=("self",))
@@ -26,7 +28,6 @@ def send_request_reminders() -> int:
             .order_by("pk")
         )
         now = timezone.now()
-        messages = []
         for reminder in reminders:
             information_request = reminder.request
             with translation.override(information_request.language):
@@ -35,7 +36,7 @@ def send_request_reminders() -> int:
                     if reminder.kind == RequestReminder.Kind.BEFORE_DUE
                     else _("Reminder: the due date has passed")
                 )
-                messages.append(request_email(information_request, reminder=prefix))
+                request_email_queue(information_request, kind=OutboundMessage.Kind.REQUEST_REMINDER, reminder=prefix)
             reminder.sent_at = now
             reminder.save(update_fields=["sent_at"])
             InformationRequest.objects.filter(pk=information_request.pk).update(
@@ -49,6 +50,4 @@ def send_request_reminders() -> int:
                 review_id=information_request.involvement.review_id,
                 detail={"reminder": reminder.kind},
             )
-        for message in messages:
-            transaction.on_commit(message.send)
     return len(reminders)

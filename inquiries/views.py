@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.concurrency import STALE_ACTION, EditConflict, show_both_versions
 from core.dates import today
 from core.forms import add_service_errors, interface_language, posted_revision
+from outbox.services import messages_about
 
 from . import access, services
 from .forms import ContributorForm, DraftForm, InvolvementForm, LetterForm, TermsForm
@@ -203,6 +204,7 @@ def request_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     information_request = access.get_information_request_for(request, pk)
+    is_coordinator = access.is_coordinator(request.user)
     return render(
         request,
         "inquiries/request_detail.html",
@@ -212,7 +214,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "involvement": information_request.involvement,
             "status": information_request.status(),
             "status_label": information_request.status_label(),
-            "is_coordinator": access.is_coordinator(request.user),
+            "is_coordinator": is_coordinator,
+            # How the letter and its reminders went out: for the coordinator only.
+            "outbox": list(messages_about(information_request)) if is_coordinator else [],
             "pending": information_request.pending_contributors.all(),
             "contributors": information_request.contributors.select_related("user"),
         },

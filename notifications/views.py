@@ -24,6 +24,7 @@ from core.concurrency import EMPTY, ComparedField, EditConflict, compare, show_b
 from core.forms import add_service_errors
 from method.content import MethodContent
 from method.models import MethodVersion
+from outbox.models import OutboundMessage
 from reviews.models import Review
 
 from . import access, services
@@ -147,6 +148,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     language = interface_language()
     child = getattr(notification, "child", None)
     screening = getattr(notification, "screening", None)
+    is_coordinator = request.user.has_system_role(SystemRole.COORDINATOR)  # type: ignore[union-attr]
     context = {
         "case_data": True,
         "notification": notification,
@@ -154,7 +156,11 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "causes": _labels(content, "causes", notification.causes),
         "parallel_proceedings": _labels(content, "parallel_proceedings", notification.parallel_proceedings),
         "child": child,
-        "is_coordinator": request.user.has_system_role(SystemRole.COORDINATOR),  # type: ignore[union-attr]
+        "is_coordinator": is_coordinator,
+        # The e-mail that announced its passed rapid-review deadline: for the coordinator.
+        "deadline_mail": list(OutboundMessage.objects.filter(deadline_alerts__notification=notification).distinct())
+        if is_coordinator
+        else [],
         "reviews": Review.objects.visible_to(request.user).filter(notification=notification).order_by("pk"),
         "screening": screening,
         "decision": content.label("screening_decisions", screening.decision, language) if screening else "",

@@ -138,6 +138,8 @@ class DeadlineAlert(models.Model):
     due_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The e-mails that announced it (one per coordinator), with how sending each went.
+    messages = models.ManyToManyField("outbox.OutboundMessage", blank=True, related_name="deadline_alerts")
 
     class Meta:
         constraints = [

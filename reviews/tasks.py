@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from audit.models import Action, Purpose
 from core.dates import format_date
 from method.models import MethodVersion
 from notifications.deadlines import STAGE_RAPID_REVIEW
+from outbox.models import OutboundMessage
+from outbox.services import message_queue
 
 from .models import DeadlineAlert
 
@@ -31,7 +32,9 @@ def _target(alert: DeadlineAlert) -> Any:
 
 @task()
 def send_deadline_alerts() -> int:
-    """E-mail the coordinators about every deadline alert not sent yet; each is sent once.
+    """E-mail the coordinators about every deadline alert not sent yet; each is sent once: one message
+    per coordinator, queued in the outbox in the transaction that marks the alerts sent, and linked to
+    each alert so that the review's page shows how sending went.
 
     The e-mail names references and stages only (no pseudonyms or names): e-mail leaves the system.
     """
@@ -75,11 +78,12 @@ def send_deadline_alerts() -> int:
             body = "\n".join(
                 [_("These deadlines have passed:"), "", *lines, "", _("Sign in to Tagasivaade to see them.")]
             )
-        if recipients:
-            send_mass_mail(
-                [(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in recipients],
-                fail_silently=False,
-            )
+        messages = [
+            message_queue(kind=OutboundMessage.Kind.DEADLINE_ALERT, to=[user.email], subject=subject, body=body)
+            for user in recipients
+        ]
+        for alert in alerts:
+            alert.messages.add(*messages)
         DeadlineAlert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(sent_at=timezone.now())
         record(
             actor=None,

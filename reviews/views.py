@@ -29,6 +29,7 @@ from method.models import MethodVersion
 from notifications.access import record_notification_list
 from notifications.forms import error_summary
 from notifications.models import Notification, ScreeningDecision
+from outbox.models import OutboundMessage
 
 from . import access, services
 from .forms import MembershipForm
@@ -115,6 +116,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for milestone in review.milestones.all()
     ]
+    is_coordinator = request.user.has_system_role(SystemRole.COORDINATOR)  # type: ignore[union-attr]
     return render(
         request,
         "reviews/detail.html",
@@ -124,7 +126,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "type": content.label("review_types", review.review_type, language),
             "milestones": milestones,
             "team": _team(review, content, language),
-            "is_coordinator": request.user.has_system_role(SystemRole.COORDINATOR),  # type: ignore[union-attr]
+            "is_coordinator": is_coordinator,
+            # The e-mail that announced its passed deadlines, and how sending it went: for the coordinator.
+            "deadline_mail": list(OutboundMessage.objects.filter(deadline_alerts__milestone__review=review).distinct())
+            if is_coordinator
+            else [],
             "can_complete_milestones": review.status == Review.Status.OPEN
             and access.may_manage_milestones(request.user, review),
         },

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "analysis",
     "detections",
     "api",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -285,7 +286,22 @@ DUE_WORK_PRODUCERS: list[str] = [
     "inquiries.due.enqueue_reminders",
     "submissions.due.purge_stale_previews",
     "chronology.due.purge_old_exports",
+    "core.queue.recover_abandoned_tasks",
+    "outbox.due.enqueue_due_messages",
 ]
+
+# The task queue (core/queue.py). A task that raises is tried again after 30 s, then 60 s, ... (at most
+# 10 min between attempts), 3 attempts in all. A worker beats every 10 s; one silent for 60 s (six beats
+# missed: a killed process, a lost machine) is taken as lost and its running task is queued again.
+TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 3)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30)
+TASK_RETRY_MAX_SECONDS = env_int("TASK_RETRY_MAX_SECONDS", 600)
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_LOST_AFTER_SECONDS = env_int("TASK_WORKER_LOST_AFTER_SECONDS", 60)
+if not 0 < TASK_WORKER_HEARTBEAT_SECONDS * 3 <= TASK_WORKER_LOST_AFTER_SECONDS:
+    raise ImproperlyConfigured("TASK_WORKER_LOST_AFTER_SECONDS must be at least three heartbeats.")
+if TASK_RETRY_ATTEMPTS < 1 or not 0 < TASK_RETRY_BASE_SECONDS <= TASK_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured("TASK_RETRY_* need 1+ attempts and 0 < base <= max seconds.")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -296,6 +312,22 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tagasivaade@sotsiaalkindlustusamet.ee")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# Without a timeout a mail server that stops answering holds a worker thread for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The outbox (outbox/): every e-mail is a row written with the change it is about and sent by a task.
+# A refused or failed attempt is tried again after 1 min, 2, 4, ... at most 2 h apart, 10 attempts in all
+# (about 6 h 7 min from the first to the last), then the message is shown as failed. A message being sent
+# by a worker that is lost is taken up again after the lease (longer than EMAIL_TIMEOUT and a lost worker's
+# recovery together).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 7200)
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 900)
+if OUTBOX_MAX_ATTEMPTS < 1 or not 0 < OUTBOX_RETRY_BASE_SECONDS <= OUTBOX_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured("OUTBOX_* need 1+ attempts and 0 < base <= max seconds.")
+if OUTBOX_SENDING_LEASE_SECONDS <= EMAIL_TIMEOUT + TASK_WORKER_LOST_AFTER_SECONDS + 60:
+    raise ImproperlyConfigured("OUTBOX_SENDING_LEASE_SECONDS must outlast EMAIL_TIMEOUT and a lost worker's recovery.")
 
 # Security headers. HTTPS settings apply in production, behind a TLS-terminating load balancer.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,34 +1,40 @@
 """E-mail from the working group: letters, calendar invitations and materials.
 
-Called after the transaction that made the change has committed (`transaction.on_commit`), with
-primary keys, so that nothing is mailed about a change that was rolled back.
+Each is queued in the outbox (outbox.services.message_queue) inside the transaction that makes the
+change, one message per recipient, so that nothing is mailed about a change that was rolled back and a
+refused message to one member does not keep it from the others: the outbox sends each, tries again, and
+the meeting's and the letter's pages show how it went.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from email.mime.text import MIMEText
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.models import OutboundMessage
+from outbox.services import message_queue
+
 from . import ics
 from .letters import meeting_letter
-from .models import Invitation, Material, Meeting, Membership, material_content_type
+from .models import Invitation, Material, Meeting, Membership
+
+Kind = OutboundMessage.Kind
 
 
-def send_membership_letter(invitation_id: int) -> None:
-    invitation = Invitation.objects.get(pk=invitation_id)
-    EmailMessage(
-        subject=invitation.subject,
-        body=invitation.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+def queue_membership_letter(invitation: Invitation) -> OutboundMessage:
+    return message_queue(
+        kind=Kind.MEMBERSHIP_LETTER,
         to=[invitation.to_email],
         cc=[invitation.cc_email] if invitation.cc_email else [],
-        reply_to=[invitation.sent_by.email] if invitation.sent_by.email else None,
-    ).send()
+        reply_to=[invitation.sent_by.email] if invitation.sent_by.email else [],
+        subject=invitation.subject,
+        body=invitation.body,
+        about=invitation,
+    )
 
 
 def calendar_meeting(meeting: Meeting, attendees: Iterable[Membership]) -> ics.CalendarMeeting:
@@ -49,55 +55,51 @@ def calendar_meeting(meeting: Meeting, attendees: Iterable[Membership]) -> ics.C
     )
 
 
-def calendar_part(data: bytes, method: str) -> MIMEText:
-    part = MIMEText(data.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="meeting.ics")
-    return part
-
-
-def send_meeting_calendar(meeting_id: int, membership_ids: list[int], method: str, coordinator_id: int | None) -> None:
+def queue_meeting_calendar(
+    meeting: Meeting, members: list[Membership], method: str, coordinator: Any
+) -> list[OutboundMessage]:
     """One e-mail per member with the meeting's .ics (REQUEST for an invitation or update, CANCEL)."""
-    from accounts.models import User
-
-    meeting = Meeting.objects.get(pk=meeting_id)
-    members = list(Membership.objects.filter(pk__in=membership_ids).order_by("pk"))
-    coordinator = User.objects.filter(pk=coordinator_id).first() if coordinator_id else None
-    data = ics.meeting_calendar(calendar_meeting(meeting, members), method=method)
+    data = ics.meeting_calendar(calendar_meeting(meeting, members), method=method).decode("utf-8")
+    if method == ics.CANCEL:
+        kind = Kind.MEETING_CANCELLATION
+    elif meeting.sequence > 0:
+        kind = Kind.MEETING_UPDATE
+    else:
+        kind = Kind.MEETING_INVITATION
+    queued = []
     for member in members:
         letter = meeting_letter(meeting=meeting, member_name=member.person_name, coordinator=coordinator)
         subject = letter.subject
-        if method == ics.CANCEL:
+        if kind == Kind.MEETING_CANCELLATION:
             subject = _("Cancelled: %(subject)s") % {"subject": subject}
-        elif meeting.sequence > 0:
+        elif kind == Kind.MEETING_UPDATE:
             subject = _("Changed: %(subject)s") % {"subject": subject}
-        message = EmailMessage(
-            subject=subject, body=letter.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[member.email]
+        queued.append(
+            message_queue(
+                kind=kind,
+                to=[member.email],
+                subject=subject,
+                body=letter.body,
+                calendar=data,
+                calendar_method=method,
+                about=meeting,
+            )
         )
-        message.attach(calendar_part(data, method))
-        message.send()
+    return queued
 
 
-def send_materials(meeting: Meeting, materials: list[Material], members: list[Membership]) -> None:
-    """The materials to each member, as attachments read through the storage API."""
+def queue_materials(meeting: Meeting, materials: list[Material], members: list[Membership]) -> list[OutboundMessage]:
+    """The materials to each member, as attachments read through the storage API when each is sent."""
+    date = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")
     listing = "\n".join(f"- {material.title}" for material in materials)
     body = _(
         "Materials for the working-group meeting on %(date)s:\n\n%(listing)s\n\n"
         "Please read them before the meeting. They are for internal use only (AK)."
-    ) % {"date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y"), "listing": listing}
-    attachments = []
-    for material in materials:
-        with material.file.open("rb") as handle:
-            data = handle.read()
-        attachments.append((material.original_name, data, material_content_type(material, data)))
-    for member in members:
-        message = EmailMessage(
-            subject=_("Materials for the working-group meeting on %(date)s")
-            % {"date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")},
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[member.email],
+    ) % {"date": date, "listing": listing}
+    subject = _("Materials for the working-group meeting on %(date)s") % {"date": date}
+    return [
+        message_queue(
+            kind=Kind.MATERIALS, to=[member.email], subject=subject, body=body, attachments=materials, about=meeting
         )
-        for name, data, mimetype in attachments:
-            message.attach(name, data, mimetype)
-        message.send()
+        for member in members
+    ]

@@ -151,15 +151,7 @@ def meeting_save(
 
 def _queue_calendar(meeting: Meeting, acting_user: Any, method: str) -> list[Membership]:
     members = [member for member in meeting_members(meeting) if member.email]
-    transaction.on_commit(
-        partial(
-            mail.send_meeting_calendar,
-            meeting.pk,
-            [member.pk for member in members],
-            method,
-            getattr(acting_user, "pk", None),
-        )
-    )
+    mail.queue_meeting_calendar(meeting, members, method, acting_user)
     return members
 
 
@@ -385,7 +377,7 @@ def materials_send(*, meeting_id: int) -> list[Material]:
             object_ids=[material.pk for material in materials],
             detail={"meeting": meeting.pk, "members": [member.pk for member in members]},
         )
-        transaction.on_commit(partial(mail.send_materials, meeting, materials, members))
+        mail.queue_materials(meeting, materials, members)
     return materials
 
 

@@ -20,6 +20,7 @@ from core.concurrency import STALE_ACTION, EditConflict, show_both_versions, sho
 from core.dates import today
 from core.files import attachment_response
 from core.forms import RevisionForm, add_service_errors, posted_revision
+from outbox.services import messages_about
 
 from . import access, content, ics, mail, meeting_services
 from .forms import (
@@ -184,6 +185,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = meeting_services.meeting_members(meeting)
     attendance = {row.membership_id: row for row in meeting.attendance.select_related("membership__organisation")}
     materials = list(meeting.materials.all())
+    can_manage = access.can_manage(request.user)
     return render(
         request,
         "workgroup/meeting_detail.html",
@@ -196,7 +198,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": [{"member": member, "attendance": attendance.get(member.pk)} for member in members],
             "decisions": list(meeting.decisions.all()),
             "actions": list(meeting.action_items.select_related("owner")),
-            "can_manage": access.can_manage(request.user),
+            "can_manage": can_manage,
+            # Each member's invitation, changes, cancellation and materials by e-mail: for the coordinator.
+            "outbox": list(messages_about(meeting)) if can_manage else [],
             "today": today(),
         },
     )

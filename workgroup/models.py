@@ -377,6 +377,12 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def email_attachment(self) -> tuple[str, bytes, str]:
+        """The file for an e-mail (outbox): its name, content and the type its content was verified as."""
+        with self.file.open("rb") as handle:
+            data = handle.read()
+        return self.original_name, data, material_content_type(self, data)
+
 
 class Attendance(models.Model):
     class Mode(models.TextChoices):

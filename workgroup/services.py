@@ -8,7 +8,6 @@ the commit. Bad input raises ValidationError keyed by field, and nothing is save
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -271,7 +270,7 @@ def _send_invitation(*, data: dict[str, Any], acting_user: Any, forwarded_from: 
         cc=invitation.cc_email,
         forwarded_from=getattr(forwarded_from, "pk", None),
     )
-    transaction.on_commit(partial(mail.send_membership_letter, invitation.pk))
+    mail.queue_membership_letter(invitation)
     return invitation
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.concurrency import EditConflict, show_both_versions
 from core.dates import today
 from core.forms import add_service_errors
+from outbox.services import messages_about
 
 from . import access, content, services
 from .coverage import coverage, vacancy_warnings
@@ -377,6 +378,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = access.get_invitation_for(request, pk)
     members = Membership.objects.filter(invitation=invitation)
+    can_manage = access.can_manage(request.user)
     return render(
         request,
         "workgroup/invitation_detail.html",
@@ -386,7 +388,9 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": invitation.is_overdue(),
             "forwards": invitation.forwards.all(),
             "members": members,
-            "can_manage": access.can_manage(request.user),
+            "can_manage": can_manage,
+            # How the letter went out by e-mail: for the coordinator.
+            "outbox": list(messages_about(invitation)) if can_manage else [],
         },
     )
 

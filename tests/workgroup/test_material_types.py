@@ -142,11 +142,12 @@ def test_a_stored_html_file_is_not_served_as_html(meeting, people, member):
     assert_served_safely(response, "application/octet-stream", "leht.html")
 
 
-def test_materials_are_mailed_with_the_verified_type(meeting, people):
+def test_materials_are_mailed_with_the_verified_type(meeting, people, django_capture_on_commit_callbacks):
     good = stored_material(meeting, people, "notes.pdf", SAMPLES["pdf"], "application/javascript")
     bad = stored_material(meeting, people, "kava.pdf", SCRIPT, "text/html")
     members = [m for m in meeting_members(meeting) if m.email][:1]
-    workgroup_mail.send_materials(meeting, [good, bad], members)
+    with django_capture_on_commit_callbacks(execute=True):
+        workgroup_mail.queue_materials(meeting, [good, bad], members)
     (message,) = mail.outbox
     assert [(name, mimetype) for name, _data, mimetype in message.attachments] == [
         ("notes.pdf", PDF_TYPE),

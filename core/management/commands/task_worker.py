@@ -11,6 +11,10 @@ asking for the next task fails with anything but "database is locked".
 This worker catches such database errors around each pass of the loop: it closes the connections (a
 broken one is opened again on the next query), records the task as failed once the database answers
 again, and goes on with the next task.
+
+It also adds what core/queue.py describes: a task that raises is queued again with backoff until it has
+had its attempts, and a heartbeat row says that the worker is alive, so that the task it was running when
+killed is run again (`core.queue.recover_abandoned_tasks`, every minute through `run_due`).
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
+from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from core import queue
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -31,11 +39,20 @@ RETRY_SECONDS = 1.0
 
 
 class Worker(db_worker.Worker):
-    def __init__(self, **kwargs: Any):
+    def __init__(self, *, clock: queue.Clock = timezone.now, **kwargs: Any):
         super().__init__(**kwargs)
+        self.clock = clock
         self.unrecorded: list[tuple[DBTaskResult, BaseException]] = []
 
     def run(self) -> None:
+        heartbeat = queue.Heartbeat(self.worker_id, interval=settings.TASK_WORKER_HEARTBEAT_SECONDS, clock=self.clock)
+        heartbeat.start()
+        try:
+            self._run_loop()
+        finally:
+            heartbeat.stop()
+
+    def _run_loop(self) -> None:
         while True:
             try:
                 super().run()
@@ -56,6 +73,14 @@ class Worker(db_worker.Worker):
             self._reset_connections()
             self.unrecorded.append((db_task_result, error))
             self._record_unrecorded()
+            return
+        if db_task_result.status == queue.FAILED:
+            try:
+                queue.retry_or_fail(db_task_result, now=self.clock())
+            except DatabaseError:
+                # It stays failed: better than a worker that stops.
+                logger.exception("Task id=%s: could not be queued again.", db_task_result.id)
+                self._reset_connections()
 
     def _record_unrecorded(self) -> None:
         """Record the tasks whose outcome the database refused earlier as failed (they did not finish
