@@ -48,7 +48,7 @@ def main() -> int:
         from accounts.demo import ensure_demo_people
         from chronology.models import ChronologyEntry
         from inquiries.models import Involvement
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews import synthetic
         from reviews.models import Review
 

@@ -118,7 +118,7 @@ def main() -> int:
     with throwaway_database():
         from accounts.demo import ensure_demo_people
         from detections.models import PatternDetection
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews.demo import ensure_demo_case
 
         ensure_seeded()

@@ -36,7 +36,7 @@ from django.utils import translation
 translation.activate("en")
 from chronology.exchange import read_chronology
 from chronology.fields import Vocabularies
-from method.loader import load_seed
+from method.seeds import load_seed
 from tests.chronology.builders import rows_of, xlsx_of
 
 vocabularies = Vocabularies.from_method(load_seed())

@@ -42,7 +42,7 @@ def main() -> int:
 
     from chronology.exchange import read_chronology, write_csv, write_xlsx
     from chronology.fields import Vocabularies
-    from method.loader import load_seed
+    from method.seeds import load_seed
 
     vocabularies = Vocabularies.from_method(load_seed())
     entries = generate(args.rows)

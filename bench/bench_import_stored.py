@@ -96,7 +96,7 @@ def run(arguments: argparse.Namespace) -> dict:
     from chronology.models import ChronologyEntry
     from chronology.store import apply_submission
     from inquiries.models import InformationRequest, Involvement
-    from method.loader import ensure_seeded
+    from method.seeds import ensure_seeded
     from reviews import synthetic
     from reviews.models import Review
 

@@ -77,9 +77,10 @@ def main() -> int:
 
     with throwaway_database():
         from accounts.demo import ensure_demo_people
-        from method.loader import SECTION_ORDER, ensure_seeded
+        from method.loader import SECTION_ORDER
         from method.models import MethodVersion
         from method.section_input import MAX_SECTION_BYTES, utf8_size
+        from method.seeds import ensure_seeded
         from method.services import method_draft_create, method_section_update, section_to_yaml
 
         ensure_seeded()

@@ -37,7 +37,7 @@ def main() -> int:
 
     with throwaway_database():
         from accounts.demo import ensure_demo_people
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews import synthetic
         from reviews.demo import ensure_demo_case
         from reviews.models import Review

@@ -165,7 +165,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best counts (default 3)")
     arguments = parser.parse_args()
     django.setup()
-    from method.loader import load_seed
+    from method.seeds import load_seed
 
     rules = load_seed()["pattern_rules"]
     results = {}

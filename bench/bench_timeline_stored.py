@@ -67,7 +67,7 @@ def main() -> int:
         from chronology.store import domain_entries, review_entries
         from chronology.timeline import render_timeline_svg
         from inquiries.models import Involvement
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews import synthetic
         from reviews.models import Review
 

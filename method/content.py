@@ -25,6 +25,10 @@ from typing import Any
 
 LANGUAGES = ("et", "en", "ru")
 
+# Sections a version may lack: a review on such a version reads them from the newest published version
+# that has them (see MethodVersion.data). Later issues add report templates, place names, retention rules.
+OPTIONAL_SECTIONS = ("workgroup",)
+
 LIST_SECTIONS = (
     "screening_checklist",
     "outcomes",
@@ -47,8 +51,10 @@ def item_label(item: dict[str, Any], language: str) -> str:
 class MethodContent:
     """Read-only access to a method version's content document."""
 
-    def __init__(self, document: dict[str, Any]):
+    def __init__(self, document: dict[str, Any], *, origins: dict[str, int] | None = None):
         self.document = document
+        # Sections read from a newer version than this one: {section: version number}.
+        self.origins = origins or {}
 
     def section(self, name: str) -> Any:
         return self.document.get(name)

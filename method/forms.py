@@ -27,3 +27,22 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Section as YAML, with the wording corrected"),
+        help_text=_(
+            "Change only texts in a language (et, en, ru): labels, help, descriptions and templates. Codes, "
+            "numbers, settings, the order of items and the placeholders in braces stay as they are."
+        ),
+        strip=False,
+        widget=forms.Textarea(attrs={"class": "code", "rows": 30, "spellcheck": "false", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label=_("Why the wording is corrected"),
+        help_text=_("Kept with the correction and shown on the version's page."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,8 +1,8 @@
-"""Loading the method's seed files and checking a content document.
+"""Reading method YAML and checking a content document.
 
-`load_seed()` reads the YAML files of `method/seed/` into one content document (shape: see
-`method/content.py`), `validate_content()` lists what is wrong with a document in words a method
-editor can act on, and `ensure_seeded()` creates the published version 1 from the seed once.
+`read_seed_directory()` merges a folder of YAML files into one content document (shape: see
+`method/content.py`), and `validate_content()` lists what is wrong with a document in words a method
+editor can act on. The numbered seed versions in `method/seed/` are `method.seeds`'s.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .content import LANGUAGES
-from .models import MethodVersion
-
-SEED_DIRECTORY = Path(__file__).resolve().parent / "seed"
+from .content import OPTIONAL_SECTIONS as CONTENT_OPTIONAL_SECTIONS
 
 ITEM_LIST_SECTIONS = (
     "screening_checklist",
@@ -63,6 +59,7 @@ SECTION_ORDER = (
 # Sections a version may leave out, each checked by the app that reads it (dotted path of a function
 # returning a list of problems). A version without one falls back to that app's defaults.
 OPTIONAL_SECTIONS = {"workgroup": "workgroup.content.validate_section"}
+assert tuple(OPTIONAL_SECTIONS) == CONTENT_OPTIONAL_SECTIONS, "method.content names the same optional sections"
 REQUIRED_VOCABULARIES = (
     "contributory_factors",
     "cdr_domains",
@@ -150,7 +147,6 @@ PATTERN_RULE_PARAMETERS: dict[str, dict[str, str]] = {
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_*]*$")
 ITEM_FIELDS = {"code", "label", "help", "description"}
-SEED_CHANGE_NOTE = "Esimene versioon, loodud metoodika lähtefailidest (method/seed/)."
 
 
 class MethodContentError(ValueError):
@@ -184,15 +180,14 @@ def read_yaml(text: str, *, source: str) -> Any:
         raise MethodContentError([message]) from error
 
 
-def load_seed(directory: Path | str = SEED_DIRECTORY, *, validate: bool = True) -> dict[str, Any]:
-    """Read and merge the seed's YAML files into one content document.
+def read_seed_directory(directory: Path) -> dict[str, Any]:
+    """The sections of one folder of seed files merged into one document (not validated).
 
-    Top-level keys starting with `_` are YAML anchors for reuse inside the files and are dropped.
-    A section defined in two files is an error. With `validate`, an invalid document raises
-    MethodContentError listing every problem.
-    """
-    directory = Path(directory)
+    Top-level keys starting with `_` are YAML anchors for reuse inside the files and are dropped, and
+    files whose name starts with `_` describe the version rather than hold sections. A section defined
+    in two files is an error."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    files = [path for path in files if not path.name.startswith("_")]
     if not files:
         raise MethodContentError([_("%(directory)s: no method files (*.yaml) found.") % {"directory": directory}])
     document: dict[str, Any] = {}
@@ -218,54 +213,7 @@ def load_seed(directory: Path | str = SEED_DIRECTORY, *, validate: bool = True) 
             origin[key] = path.name
     if errors:
         raise MethodContentError(errors)
-    if validate:
-        problems = validate_content(document)
-        if problems:
-            raise MethodContentError(problems)
     return document
-
-
-def load_method_file(path: Path | str) -> dict[str, Any]:
-    """A whole content document from one YAML or JSON file, or from a directory of seed files.
-
-    For tools that take a method from outside the database (e.g. `--method FILE`); raises
-    MethodContentError when the document is not valid.
-    """
-    path = Path(path)
-    if path.is_dir():
-        return load_seed(path)
-    document = read_yaml(path.read_text(encoding="utf-8"), source=path.name)
-    if isinstance(document, dict):
-        document = {key: value for key, value in document.items() if not str(key).startswith("_")}
-    problems = validate_content(document)
-    if problems:
-        raise MethodContentError(problems)
-    return document
-
-
-@transaction.atomic
-def seed_version_one() -> tuple[MethodVersion, bool]:
-    """Version 1 and whether it was created now. An existing version 1 is never changed."""
-    existing = MethodVersion.objects.filter(number=1).first()
-    if existing is not None:
-        return existing, False
-    content = load_seed()
-    version, created = MethodVersion.objects.get_or_create(
-        number=1,
-        defaults={
-            "status": MethodVersion.Status.PUBLISHED,
-            "content": content,
-            "change_note": SEED_CHANGE_NOTE,
-            "published_at": timezone.now(),
-        },
-    )
-    return version, created
-
-
-def ensure_seeded() -> MethodVersion:
-    """Create the published version 1 from the seed when it does not exist; return version 1."""
-    version, _created = seed_version_one()
-    return version
 
 
 # ---------------------------------------------------------------------------------------------

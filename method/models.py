@@ -7,15 +7,14 @@ method editor drafts the next version from the latest one and publishes it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from .content import MethodContent
+from .content import OPTIONAL_SECTIONS, MethodContent
 
 
 class MethodVersionQuerySet(models.QuerySet["MethodVersion"]):
@@ -86,9 +85,58 @@ class MethodVersion(models.Model):
 
     @property
     def data(self) -> MethodContent:
-        from .content import MethodContent
-
+        """The content to read. A section this published version lacks (one added by a later version)
+        is read from the newest published version that has it; `data.origins` says which."""
         cached = getattr(self, "_content_cache", None)
         if cached is None:
-            cached = self._content_cache = MethodContent(self.content)
+            document, origins = self.content, {}
+            missing = [section for section in OPTIONAL_SECTIONS if section not in document]
+            if missing and self.is_published:
+                document, origins = dict(document), self._fallbacks(missing)
+                for section, (_number, value) in origins.items():
+                    document[section] = value
+            cached = self._content_cache = MethodContent(
+                document, origins={section: number for section, (number, _value) in origins.items()}
+            )
         return cached
+
+    def _fallbacks(self, sections: list[str]) -> dict[str, tuple[int, Any]]:
+        found: dict[str, tuple[int, Any]] = {}
+        for newer in (
+            MethodVersion.objects.published().exclude(pk=self.pk).order_by("-number").only("number", "content")
+        ):
+            for section in sections:
+                if section not in found and section in newer.content:
+                    found[section] = (newer.number, newer.content[section])
+            if len(found) == len(sections):
+                break
+        return found
+
+
+class MethodCorrection(models.Model):
+    """A wording or translation correction applied to a published version in place (see
+    method/corrections.py for what counts as one). Kept with the texts before and after, listed on the
+    version's page and audited."""
+
+    class Source(models.TextChoices):
+        EDITOR = "editor", _("Method editor")
+        SEED = "seed", _("Seed files")
+
+    version = models.ForeignKey(MethodVersion, on_delete=models.PROTECT, related_name="corrections")
+    sections = models.JSONField(_("sections"), default=list)
+    # [{"path": "stages[2].label.ru", "old": "...", "new": "..."}]
+    changes = models.JSONField(_("changed texts"), default=list)
+    reason = models.TextField(_("reason"))
+    source = models.CharField(_("made through"), max_length=10, choices=Source.choices, default=Source.EDITOR)
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "made_at", "pk"]
+        verbose_name = _("method correction")
+        verbose_name_plural = _("method corrections")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.made_at:%Y-%m-%d}"

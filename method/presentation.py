@@ -286,3 +286,8 @@ def text_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
         else:
             lines.append(("context", line[1:]))
     return lines
+
+
+def read_from_newer(version: Any) -> list[tuple[str, int]]:
+    """(section title, version number) for each section `version` lacks and reads from a newer one."""
+    return [(str(SECTION_TITLES.get(section, section)), number) for section, number in version.data.origins.items()]

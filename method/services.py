@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action, AuditEvent, Purpose
 
+from .corrections import NotWording, wording_changes
 from .loader import SECTION_ORDER, MethodContentError, validate_content
-from .models import MethodVersion
+from .models import MethodCorrection, MethodVersion
 from .section_input import read_section_yaml
+from .seeds import SeedVersion, seed_versions
 
 
 class MethodServiceError(Exception):
@@ -262,3 +264,152 @@ def method_publish(
         detail={"number": stored.number, "published": True, "change_note": change_note},
     )
     return stored
+
+
+# --- corrections of wording in a published version ---------------------------------------------------------
+
+
+def _apply_correction(
+    *,
+    stored: MethodVersion,
+    content: dict[str, Any],
+    reason: str,
+    source: str,
+    acting_user: Any,
+) -> MethodCorrection:
+    """Replace a published version's content with `content` when the difference is wording only
+    (else MethodContentError naming each place). Runs inside the caller's transaction, `stored` locked."""
+    sections = sorted(
+        section for section in set(content) | set(stored.content) if content.get(section) != stored.content.get(section)
+    )
+    try:
+        changes = wording_changes(stored.content, content)
+    except NotWording as refusal:
+        raise MethodContentError(refusal.problems) from None
+    if not changes:
+        raise MethodServiceError(_("Nothing was changed: there is no correction to make."))
+    errors = validate_content(content)
+    if errors:
+        raise MethodContentError(errors)
+    MethodVersion.objects.filter(pk=stored.pk, status=MethodVersion.Status.PUBLISHED).update(
+        content=content, revision=F("revision") + 1
+    )
+    stored.refresh_from_db()
+    correction = MethodCorrection.objects.create(
+        version=stored,
+        sections=sections,
+        changes=[change.as_dict() for change in changes],
+        reason=reason,
+        source=source,
+        made_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    record(
+        actor=acting_user,
+        action=Action.UPDATE,
+        purpose=Purpose.METHOD,
+        obj=stored,
+        detail={
+            "number": stored.number,
+            "correction": correction.pk,
+            "source": source,
+            "sections": sections,
+            "changed_texts": len(changes),
+            "revision": stored.revision,
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def method_correction_apply(
+    *, version: MethodVersion, section: str, text: str, reason: str, revision: int, acting_user: Any
+) -> MethodCorrection:
+    """Correct the wording of one section of a published version in place (see method/corrections.py),
+    when nobody changed the version since `revision` (else MethodEditConflict)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MethodServiceError(_("Say why the wording is corrected: the reason is kept with the correction."))
+    if section not in SECTION_ORDER:
+        raise MethodServiceError(_("%(section)s is not a section of the method.") % {"section": section})
+    stored = MethodVersion.objects.select_for_update().get(pk=version.pk)
+    if not stored.is_published:
+        raise MethodServiceError(_("A draft is edited, not corrected: open it in the editor."))
+    if section not in stored.content:
+        raise MethodServiceError(
+            _("Version %(number)s has no section %(section)s to correct.")
+            % {"number": stored.number, "section": section}
+        )
+    if stored.revision != revision:
+        raise _conflict(stored, section, revision, text)
+    content = copy.deepcopy(stored.content)
+    content[section] = read_section_yaml(text, section=section)
+    return _apply_correction(
+        stored=stored, content=content, reason=reason, source=MethodCorrection.Source.EDITOR, acting_user=acting_user
+    )
+
+
+class SeedConflict(MethodServiceError):
+    """A seed version cannot be loaded as it stands; the message says why and what to do."""
+
+
+@transaction.atomic
+def method_seed_sync(*, versions: list[SeedVersion] | None = None) -> list[str]:
+    """Bring the database up to the seed files, for `manage.py load_method` on every release: publish
+    each seed version the database lacks, in order, and apply wording corrections made to the files of
+    a published version. A seed version that differs in more than wording from the published version of
+    its number is refused (SeedConflict), and nothing is changed. Returns what was done, a line each."""
+    done: list[str] = []
+    for seed in versions if versions is not None else seed_versions():
+        existing = MethodVersion.objects.select_for_update().filter(number=seed.number).first()
+        if existing is None:
+            base = MethodVersion.objects.filter(number=seed.base).first() if seed.base else None
+            created = MethodVersion.objects.create(
+                number=seed.number,
+                status=MethodVersion.Status.PUBLISHED,
+                content=seed.content,
+                based_on=base,
+                change_note=seed.change_note,
+                published_at=timezone.now(),
+            )
+            record(
+                actor=None,
+                action=Action.CREATE,
+                purpose=Purpose.SYSTEM,
+                obj=created,
+                detail={"number": created.number, "source": "seed"},
+            )
+            done.append(_("Published method version %(number)s from the seed files.") % {"number": seed.number})
+        elif not existing.is_published:
+            raise SeedConflict(
+                _(
+                    "Version %(number)s is a draft made in the application, so the seed's version %(number)s cannot "
+                    "be loaded. Publish or discard the draft, then number the seed version after it."
+                )
+                % {"number": seed.number}
+            )
+        elif existing.content == seed.content:
+            done.append(_("Method version %(number)s is as the seed files hold it.") % {"number": seed.number})
+        else:
+            try:
+                correction = _apply_correction(
+                    stored=existing,
+                    content=seed.content,
+                    reason=seed.correction_note
+                    or _("Wording corrected in the seed files (method/seed/v%(number)s).") % {"number": seed.number},
+                    source=MethodCorrection.Source.SEED,
+                    acting_user=None,
+                )
+            except MethodContentError as refusal:
+                raise SeedConflict(
+                    _(
+                        "The seed files of version %(number)s differ from the published version %(number)s in more "
+                        "than wording, which a published version never does. Put the change into a new version "
+                        "folder instead. Where: %(where)s"
+                    )
+                    % {"number": seed.number, "where": " ".join(refusal.errors[:10])}
+                ) from None
+            done.append(
+                _("Corrected the wording of method version %(number)s from the seed files (%(count)s texts).")
+                % {"number": seed.number, "count": len(correction.changes)}
+            )
+    return done

@@ -21,14 +21,15 @@ from audit.log import record_request
 from audit.models import Action, Purpose
 from core.access import role_required
 
-from .forms import PublishForm, SectionForm
+from .forms import CorrectionForm, PublishForm, SectionForm
 from .loader import SECTION_ORDER, MethodContentError, validate_content
 from .models import MethodVersion
-from .presentation import SECTION_TITLES, section_diffs, section_views, text_diff
+from .presentation import SECTION_TITLES, read_from_newer, section_diffs, section_views, text_diff
 from .services import (
     MethodDraftExists,
     MethodEditConflict,
     MethodServiceError,
+    method_correction_apply,
     method_draft_create,
     method_draft_discard,
     method_publish,
@@ -102,6 +103,9 @@ def _render_detail(
         "publish_form": publish_form if can_edit else None,
         "problems": validate_content(version.content) if not version.is_published else [],
         "is_current": version.is_published and MethodVersion.objects.current().pk == version.pk,
+        "can_correct": _can_edit(request) and version.is_published,
+        "corrections": version.corrections.select_related("made_by") if version.is_published else [],  # type: ignore[attr-defined]
+        "read_from_newer": read_from_newer(version),
     }
     return render(request, "method/version_detail.html", context, status=status)
 
@@ -165,6 +169,66 @@ def section_edit(request: HttpRequest, number: int, section: str) -> HttpRespons
         "conflict_diff": text_diff(conflict.their_text, normalise_yaml(conflict.your_text)) if conflict else [],
     }
     return render(request, "method/section_edit.html", context, status=409 if conflict else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDIT_ROLES)
+def section_correct(request: HttpRequest, number: int, section: str) -> HttpResponse:
+    """Correct the wording of one section of a published version in place (audited, listed on its page)."""
+    version = _version(number)
+    if section not in SECTION_ORDER or not version.is_published or section not in version.content:
+        raise Http404
+    conflict: MethodEditConflict | None = None
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                correction = method_correction_apply(
+                    version=version,
+                    section=section,
+                    text=form.cleaned_data["text"],
+                    reason=form.cleaned_data["reason"],
+                    revision=form.cleaned_data["revision"],
+                    acting_user=request.user,
+                )
+            except MethodContentError as error:
+                for problem in error.errors:
+                    form.add_error("text", problem)
+            except MethodEditConflict as error:
+                conflict = error
+                data = request.POST.copy()
+                data["revision"] = str(error.version.revision)
+                form = CorrectionForm(data)
+                form.is_valid()
+                form.add_error(None, error.message)
+            except MethodServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The wording was corrected: %(count)s texts changed.") % {"count": len(correction.changes)},
+                )
+                return redirect(f"{version_url(version)}#corrections")
+    else:
+        record_request(
+            request,
+            action=Action.READ,
+            purpose=Purpose.METHOD,
+            obj=version,
+            detail={"section": section, "correct": True},
+        )
+        form = CorrectionForm(
+            initial={"text": section_to_yaml(version.content.get(section)), "revision": version.revision}
+        )
+    context = {
+        "version": version,
+        "section": section,
+        "section_title": SECTION_TITLES[section],
+        "form": form,
+        "conflict": conflict,
+        "conflict_diff": text_diff(conflict.their_text, normalise_yaml(conflict.your_text)) if conflict else [],
+    }
+    return render(request, "method/section_correct.html", context, status=409 if conflict else 200)
 
 
 def version_url(version: MethodVersion) -> str:

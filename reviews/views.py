@@ -26,6 +26,7 @@ from core.concurrency import STALE_ACTION, EditConflict
 from core.dates import today
 from core.forms import add_service_errors, interface_language, posted_revision
 from method.models import MethodVersion
+from method.presentation import read_from_newer
 from notifications.access import record_notification_list
 from notifications.forms import error_summary
 from notifications.models import Notification, ScreeningDecision
@@ -124,6 +125,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case_data": True,
             "review": review,
             "type": content.label("review_types", review.review_type, language),
+            "method_from_newer": read_from_newer(review.method_version),
             "milestones": milestones,
             "team": _team(review, content, language),
             "is_coordinator": is_coordinator,

@@ -205,6 +205,13 @@ PAGES: list[Page] = [
         kwargs=lambda world: {"number": method_draft_number(world), "section": "outcomes"},
         methods=("GET", "POST"),
     ),
+    # Correcting the wording of a published version in place (audited, listed on the version's page).
+    Page(
+        "method:correct_section",
+        only("metoodik"),
+        kwargs=lambda world: {"number": 1, "section": "outcomes"},
+        methods=("GET", "POST"),
+    ),
     Page("method:draft_create", only("metoodik"), methods=("POST",), html=False),
     Page(
         "method:publish",

@@ -32,7 +32,7 @@ def _fast_tests(settings):
 @pytest.fixture
 def method_v1(db):
     """Method version 1, seeded from the files in method/seed/."""
-    from method.loader import ensure_seeded
+    from method.seeds import ensure_seeded
 
     return ensure_seeded()
 

@@ -133,7 +133,7 @@ def test_production_offers_no_demo_sign_in_even_with_demo_users_in_the_database(
         "from django.test import Client\n"
         "from django.urls import reverse\n"
         "from accounts.demo import DEMO_PASSWORD, ensure_demo_people\n"
-        "from method.loader import ensure_seeded\n"
+        "from method.seeds import ensure_seeded\n"
         "call_command('migrate', verbosity=0)\n"
         "ensure_seeded()\n"
         "ensure_demo_people()\n"

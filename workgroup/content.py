@@ -1,8 +1,8 @@
 """The working group's part of the method: the `workgroup` content section.
 
-The section (seeded from `method/seed/workgroup.yaml`) holds the meeting rule, the default place,
+The section (seeded from `method/seed/v1/workgroup.yaml`) holds the meeting rule, the default place,
 how many working days ahead the materials go out, and the membership letter with its texts. A method
-version without the section (or missing a key) falls back to the seed file, and the meeting rule to
+version without the section (or missing a key) falls back to the newest seed version, and the meeting rule to
 `workgroup.schedule.DEFAULT_RULE`.
 """
 
@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import string
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from method.seeds import load_seed
+
 from .schedule import RuleError, WorkgroupSettings, check_recurrence, rule_from_content
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "method" / "seed" / "workgroup.yaml"
 LANGUAGES = ("et", "en", "ru")
 TEXT_KEYS = ("purpose", "expectations", "membership_letter_subject", "membership_letter")
 SETTING_KEYS = ("place", "online_link", "hours_per_month")
@@ -46,11 +45,8 @@ FALLBACK_SECTORS = ("health", "child_protection", "education", "police", "prosec
 
 @lru_cache(maxsize=1)
 def seed_section() -> dict[str, Any]:
-    """The `workgroup` section of the seed file ({} when the file is absent)."""
-    if not SEED_FILE.exists():
-        return {}
-    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8")) or {}
-    return dict(data.get("workgroup") or {})
+    """The `workgroup` section of the newest seed version ({} when it has none)."""
+    return dict(load_seed(validate=False).get("workgroup") or {})
 
 
 def current_version() -> Any:

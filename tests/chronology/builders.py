@@ -19,7 +19,7 @@ EXAMPLE_CSV = "/work/shared/formats/chronology-example.csv"
 @functools.cache
 def seed_vocabularies() -> Vocabularies:
     """The method's event types and concerns from the seed files (no database needed)."""
-    from method.loader import load_seed
+    from method.seeds import load_seed
 
     return Vocabularies.from_method(load_seed())
 

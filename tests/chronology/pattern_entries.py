@@ -88,7 +88,7 @@ def seed_rules() -> dict[str, Any]:
     """Method version 1's `pattern_rules`, read from method/seed/ (no database)."""
     global _SEED_RULES
     if _SEED_RULES is None:
-        from method.loader import load_seed
+        from method.seeds import load_seed
 
         _SEED_RULES = load_seed()["pattern_rules"]
     return copy.deepcopy(_SEED_RULES)

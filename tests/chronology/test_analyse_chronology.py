@@ -15,7 +15,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from method.loader import load_seed
+from method.seeds import load_seed
 
 from .builders import EXAMPLE_CSV, csv_bytes, csv_text, valid_row, xlsx_of
 

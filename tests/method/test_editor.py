@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from method.loader import load_seed
 from method.models import MethodVersion
+from method.seeds import load_seed
 from method.services import (
     MethodDraftExists,
     MethodEditConflict,

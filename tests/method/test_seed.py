@@ -15,11 +15,10 @@ from method.loader import (
     PATTERN_RULE_PARAMETERS,
     REQUIRED_VOCABULARIES,
     MethodContentError,
-    ensure_seeded,
-    load_seed,
     validate_content,
 )
 from method.models import MethodVersion
+from method.seeds import ensure_seeded, load_seed
 
 CHRONOLOGY_FORMAT = Path("/work/shared/formats/chronology.md")
 
@@ -240,7 +239,8 @@ def test_load_method_command_creates_once_and_audits(db, capsys):
     call_command("load_method")
     call_command("load_method")
     output = capsys.readouterr().out
-    assert "Created method version 1" in output
+    assert "Published method version 1 from the seed files." in output
+    assert "Method version 1 is as the seed files hold it." in output
     assert "Current method version: 1" in output
     assert MethodVersion.objects.count() == 1
     events = AuditEvent.objects.filter(object_type="method.methodversion", action="create")
@@ -283,7 +283,7 @@ def test_published_version_one_refuses_changes(method_v1):
 def test_a_method_file_in_json_or_a_seed_directory_loads(tmp_path, seed):
     import json
 
-    from method.loader import SEED_DIRECTORY, load_method_file
+    from method.seeds import SEED_DIRECTORY, load_method_file
 
     changed = copy.deepcopy(seed)
     changed["pattern_rules"]["silence"]["parameters"]["max_gap"]["amount"] = 60

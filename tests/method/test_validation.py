@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from method.loader import load_seed, validate_content
+from method.loader import validate_content
+from method.seeds import load_seed
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ import copy
 import pytest
 from django.urls import reverse
 
-from method.loader import load_seed, validate_content
+from method.loader import validate_content
 from method.models import MethodVersion
+from method.seeds import load_seed
 from method.services import method_draft_create, method_section_update
 from workgroup import content
 from workgroup.schedule import DEFAULT_RULE

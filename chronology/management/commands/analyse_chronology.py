@@ -32,7 +32,8 @@ from chronology.entry import Entry
 from chronology.exchange import Vocabularies, read_chronology
 from chronology.merge import DuplicateSuggestion, Summary, merge, summarise
 from method.content import MethodContent
-from method.loader import MethodContentError, load_method_file, load_seed
+from method.loader import MethodContentError
+from method.seeds import load_method_file, load_seed
 
 EXIT_INVALID = 2
 

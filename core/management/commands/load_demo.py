@@ -24,7 +24,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo mode is off (DEMO_MODE=false): no demo data loaded. Use --force to load it.")
             return
         from accounts.demo import ensure_demo_people
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews.demo import ensure_demo_case
 
         version = ensure_seeded()

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             if not options["entries_per_review"]:
                 raise CommandError("--organisations-per-review needs --entries-per-review.")
         from chronology.synthetic import seed_chronologies
-        from method.loader import ensure_seeded
+        from method.seeds import ensure_seeded
         from reviews import synthetic
         from reviews.models import Review
 
